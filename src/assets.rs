@@ -1,0 +1,12 @@
+//! The default theme's static files, compiled into the binary.
+//!
+//! They live in this repository's `static/` folder and are written into every
+//! site's output before the site's own `static/` is copied over them, so a site
+//! can replace any of them by path.
+
+/// (output path, bytes) of every built-in asset.
+pub const BUILTIN: &[(&str, &[u8])] = &[
+    ("assets/style.css", include_bytes!("../static/assets/style.css")),
+    ("assets/kbgen.js", include_bytes!("../static/assets/kbgen.js")),
+    ("favicon.svg", include_bytes!("../static/favicon.svg")),
+];

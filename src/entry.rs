@@ -1,0 +1,555 @@
+//! The record model: one error entry, from file bytes to a validated [`Entry`].
+//!
+//! A record is either Markdown with YAML front matter or pure YAML. Both go
+//! through the same steps: decode (BOM, CRLF, UTF-8, NUL), split the front
+//! matter, parse it strictly into [`RawEntry`] (unknown fields are errors), then
+//! resolve it into an [`Entry`] whose every field the renderer can trust. Every
+//! problem found in one file is reported, with the line of the original file.
+
+use std::collections::BTreeMap;
+
+use jiff::civil::Date;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use crate::diagnostic::Diagnostic;
+use crate::yaml::{self, Spanned};
+
+/// An entry as written in its file.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(title = "kbgen entry", description = "One error entry of a kbgen knowledge base.")]
+pub struct RawEntry {
+    /// The page title, plain text.
+    pub title: Spanned<String>,
+    /// One sentence, plain text: what the reader sees and what it means (40-160 characters).
+    pub summary: Spanned<String>,
+    /// The error text exactly as a tool prints it; shown verbatim.
+    #[schemars(length(min = 1))]
+    pub signatures: Spanned<Vec<Spanned<String>>>,
+    /// Date of the last real update, YYYY-MM-DD.
+    #[schemars(regex(pattern = r"^\d{4}-\d{2}-\d{2}$"))]
+    pub updated: Spanned<DateText>,
+    /// Lower-case words joined by `-`.
+    #[serde(default)]
+    pub tags: Option<Vec<Spanned<String>>>,
+    /// The one thing to try first (Markdown).
+    #[serde(default)]
+    pub quick_fix: Option<Spanned<String>>,
+    /// Why this happens (Markdown items).
+    #[serde(default)]
+    pub causes: Option<Vec<Spanned<String>>>,
+    /// Quick fixes, in order (Markdown items).
+    #[serde(default)]
+    pub fixes: Option<Vec<Spanned<String>>>,
+    /// Platform- or tool-specific checks (Markdown items).
+    #[serde(default)]
+    pub checks: Option<Vec<Spanned<String>>>,
+    /// Step-by-step troubleshooting, in order (Markdown items).
+    #[serde(default)]
+    pub steps: Option<Vec<Spanned<String>>>,
+    /// How to keep it from happening again (Markdown items).
+    #[serde(default)]
+    pub prevention: Option<Vec<Spanned<String>>>,
+    /// Where the facts come from.
+    #[serde(default)]
+    pub sources: Option<Vec<Spanned<RawSource>>>,
+    /// What the sources show, and how sure that is (Markdown).
+    #[serde(default)]
+    pub evidence: Option<Spanned<String>>,
+    /// Questions readers ask.
+    #[serde(default)]
+    pub faq: Option<Vec<Spanned<RawFaq>>>,
+    /// Ids (`platform/slug`) of related entries.
+    #[serde(default)]
+    pub related: Option<Vec<Spanned<String>>>,
+    /// Drafts are left out of builds unless `--drafts`.
+    #[serde(default)]
+    pub draft: Option<bool>,
+    /// The Markdown body (pure-YAML records only).
+    #[serde(default)]
+    pub body: Option<Spanned<String>>,
+}
+
+/// A date as written: YAML may give it as a string or, unquoted, as a timestamp-like scalar.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(transparent)]
+pub struct DateText(pub String);
+
+/// One item of `sources`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawSource {
+    /// What the link is.
+    pub title: Spanned<String>,
+    /// http or https only.
+    #[schemars(regex(pattern = r"^https?://"))]
+    pub url: Spanned<String>,
+}
+
+/// One item of `faq`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawFaq {
+    /// The question, plain text.
+    pub q: Spanned<String>,
+    /// The answer (Markdown).
+    pub a: Spanned<String>,
+}
+
+/// A link with a title.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Source {
+    pub title: String,
+    pub url: String,
+}
+
+/// One question and its answer (Markdown).
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Faq {
+    pub q: String,
+    pub a: String,
+}
+
+/// A validated entry. Text fields are trimmed; blank list items are gone.
+#[derive(Debug, Clone)]
+pub struct Entry {
+    /// `<platform>/<slug>`, from the path.
+    pub id: String,
+    pub platform: String,
+    pub slug: String,
+    /// Path relative to the site root, e.g. `content/git/foo.md`.
+    pub file: String,
+    pub title: String,
+    pub summary: String,
+    pub signatures: Vec<String>,
+    pub updated: Date,
+    pub tags: Vec<String>,
+    pub quick_fix: Option<String>,
+    pub causes: Vec<String>,
+    pub fixes: Vec<String>,
+    pub checks: Vec<String>,
+    pub steps: Vec<String>,
+    pub prevention: Vec<String>,
+    pub sources: Vec<Source>,
+    pub evidence: Option<String>,
+    pub faq: Vec<Faq>,
+    pub related: Vec<String>,
+    pub draft: bool,
+    /// Markdown.
+    pub body: String,
+    /// The line of the original file on which the body starts.
+    pub body_line: u32,
+    /// Where each field was written: `updated`, `causes[2]`, `sources[0].url`, ...
+    pub positions: BTreeMap<String, (u32, u32)>,
+}
+
+impl Entry {
+    /// Where `field` was written, falling back to the field's own key.
+    pub fn pos(&self, field: &str) -> Option<(u32, u32)> {
+        self.positions.get(field).copied().or_else(|| {
+            let base = field.split(['[', '.']).next()?;
+            self.positions.get(base).copied()
+        })
+    }
+}
+
+/// True for lower-case `[a-z0-9]+(-[a-z0-9]+)*`.
+pub fn is_slug(s: &str) -> bool {
+    !s.is_empty()
+        && s.split('-')
+            .all(|part| !part.is_empty() && part.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()))
+}
+
+/// Decodes file bytes: refuses NUL bytes and invalid UTF-8, drops a BOM, folds CRLF.
+pub fn decode(bytes: &[u8], file: &str) -> Result<String, Box<Diagnostic>> {
+    if bytes.is_empty() || bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(Box::new(Diagnostic::error(file, "empty-file", "the file is empty")));
+    }
+    if let Some(i) = bytes.iter().position(|&b| b == 0) {
+        let (line, col) = byte_pos(bytes, i);
+        return Err(Box::new(
+            Diagnostic::error(file, "encoding", "the file contains a NUL byte; records are UTF-8 text").at(line, col),
+        ));
+    }
+    let text = match std::str::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            let (line, col) = byte_pos(bytes, e.valid_up_to());
+            return Err(Box::new(
+                Diagnostic::error(file, "encoding", "the file is not valid UTF-8").at(line, col),
+            ));
+        }
+    };
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    Ok(if text.contains('\r') { text.replace("\r\n", "\n") } else { text.to_owned() })
+}
+
+fn byte_pos(bytes: &[u8], i: usize) -> (u32, u32) {
+    let before = &bytes[..i];
+    let line = before.iter().filter(|&&b| b == b'\n').count() as u32 + 1;
+    let start = before.iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1);
+    let col = String::from_utf8_lossy(&before[start..]).chars().count() as u32 + 1;
+    (line, col)
+}
+
+/// The front matter of a Markdown record, padded so YAML lines are file lines.
+pub struct Split<'a> {
+    pub yaml: String,
+    pub body: &'a str,
+    pub body_line: u32,
+}
+
+/// Splits `---` front matter from the body of a `.md` record.
+pub fn split_front_matter<'a>(text: &'a str, file: &str) -> Result<Split<'a>, Box<Diagnostic>> {
+    let mut lines = text.split_inclusive('\n');
+    let first = lines.next().unwrap_or("");
+    if first.trim_end() != "---" {
+        return Err(Box::new(
+            Diagnostic::error(
+                file,
+                "front-matter",
+                "a Markdown entry must start with a `---` line that opens its YAML front matter",
+            )
+            .at(1, 1),
+        ));
+    }
+    let mut offset = first.len();
+    let mut line_no = 1u32;
+    for line in lines {
+        line_no += 1;
+        let bare = line.trim_end();
+        if bare == "---" || bare == "..." {
+            let yaml = format!("\n{}", &text[first.len()..offset]);
+            let body = &text[offset + line.len()..];
+            return Ok(Split { yaml, body, body_line: line_no + 1 });
+        }
+        offset += line.len();
+    }
+    Err(Box::new(
+        Diagnostic::error(file, "front-matter", "the front matter opened on line 1 is never closed with `---`").at(1, 1),
+    ))
+}
+
+/// Today's date where it is latest on Earth (UTC+14), so no one's "today" is in the future.
+pub fn today() -> Date {
+    let tz = jiff::tz::TimeZone::fixed(jiff::tz::offset(14));
+    jiff::Timestamp::now().to_zoned_datetime(tz).date()
+}
+
+/// Parses one record file into an entry.
+///
+/// `file` is the path relative to the site root, `platform` and `slug` come from it.
+pub fn parse(bytes: &[u8], file: &str, platform: &str, slug: &str, today: Date) -> Result<Entry, Vec<Diagnostic>> {
+    let text = decode(bytes, file).map_err(|d| vec![*d])?;
+    let is_md = file.ends_with(".md");
+    let (yaml_text, body, body_line) = if is_md {
+        let split = split_front_matter(&text, file).map_err(|d| vec![*d])?;
+        (split.yaml, split.body.to_owned(), split.body_line)
+    } else {
+        (text.clone(), String::new(), 0)
+    };
+    let raw: RawEntry = yaml::from_str(&yaml_text, file).map_err(|d| vec![front_matter_shape(*d, is_md)])?;
+    resolve(raw, Resolve { file, platform, slug, body, body_line, is_md, today })
+}
+
+fn front_matter_shape(mut d: Diagnostic, is_md: bool) -> Diagnostic {
+    if d.message.contains("expected struct RawEntry") || d.message.contains("expected a mapping") {
+        let what = if is_md { "front matter" } else { "a YAML entry" };
+        d.message = format!("{what} must be a mapping of fields (`title: ...`), not a list or a single value");
+        d.rule = "wrong-type";
+    }
+    d
+}
+
+struct Resolve<'a> {
+    file: &'a str,
+    platform: &'a str,
+    slug: &'a str,
+    body: String,
+    body_line: u32,
+    is_md: bool,
+    today: Date,
+}
+
+fn resolve(raw: RawEntry, r: Resolve<'_>) -> Result<Entry, Vec<Diagnostic>> {
+    let file = r.file;
+    let mut diags = Vec::new();
+    let mut positions = BTreeMap::new();
+    let mut err = |rule, field: String, pos: (u32, u32), msg: String| {
+        diags.push(Diagnostic::error(file, rule, msg).field(field).at(pos.0, pos.1));
+    };
+
+    let text_field = |name: &str, v: &Spanned<String>, positions: &mut BTreeMap<String, (u32, u32)>| {
+        positions.insert(name.to_owned(), v.pos());
+        v.value.trim().to_owned()
+    };
+    let title = text_field("title", &raw.title, &mut positions);
+    let summary = text_field("summary", &raw.summary, &mut positions);
+    for (name, value, pos) in [("title", &title, raw.title.pos()), ("summary", &summary, raw.summary.pos())] {
+        if value.is_empty() {
+            err("required", name.into(), pos, format!("`{name}` must not be empty"));
+        } else if value.contains('\n') {
+            err("wrong-type", name.into(), pos, format!("`{name}` must be one line of plain text"));
+        }
+    }
+
+    positions.insert("signatures".into(), raw.signatures.pos());
+    let mut signatures = Vec::new();
+    for (i, s) in raw.signatures.value.iter().enumerate() {
+        positions.insert(format!("signatures[{i}]"), s.pos());
+        // Signatures are verbatim: only a trailing newline from a `|` block scalar is dropped.
+        let sig = s.value.trim_end_matches('\n');
+        if sig.trim().is_empty() {
+            err("required", format!("signatures[{i}]"), s.pos(), "a signature must not be empty".into());
+        } else {
+            signatures.push(sig.to_owned());
+        }
+    }
+    if raw.signatures.value.is_empty() {
+        err(
+            "required",
+            "signatures".into(),
+            raw.signatures.pos(),
+            "`signatures` needs at least one error text, exactly as the tool prints it".into(),
+        );
+    }
+
+    positions.insert("updated".into(), raw.updated.pos());
+    let updated = match parse_date(&raw.updated.value.0) {
+        Ok(d) if d > r.today => {
+            err(
+                "future-date",
+                "updated".into(),
+                raw.updated.pos(),
+                format!("`updated` is {d}, which is in the future (today is {})", r.today),
+            );
+            d
+        }
+        Ok(d) => d,
+        Err(why) => {
+            err("bad-date", "updated".into(), raw.updated.pos(), why);
+            r.today
+        }
+    };
+
+    let mut tags = Vec::new();
+    for (i, t) in raw.tags.iter().flatten().enumerate() {
+        positions.insert(format!("tags[{i}]"), t.pos());
+        if is_slug(&t.value) {
+            tags.push(t.value.clone());
+        } else {
+            err(
+                "bad-tag",
+                format!("tags[{i}]"),
+                t.pos(),
+                format!("tag `{}` must be lower-case words joined by `-`", t.value),
+            );
+        }
+    }
+
+    let mut list = |name: &str, items: &Option<Vec<Spanned<String>>>| -> Vec<String> {
+        let mut out = Vec::new();
+        for (i, item) in items.iter().flatten().enumerate() {
+            if !item.value.trim().is_empty() {
+                positions.insert(format!("{name}[{}]", out.len()), item.pos());
+                out.push(item.value.trim().to_owned());
+            } else if i == 0 {
+                positions.entry(name.to_owned()).or_insert(item.pos());
+            }
+        }
+        if let Some(first) = items.iter().flatten().next() {
+            positions.entry(name.to_owned()).or_insert(first.pos());
+        }
+        out
+    };
+    let causes = list("causes", &raw.causes);
+    let fixes = list("fixes", &raw.fixes);
+    let checks = list("checks", &raw.checks);
+    let steps = list("steps", &raw.steps);
+    let prevention = list("prevention", &raw.prevention);
+
+    let mut optional = |name: &str, v: &Option<Spanned<String>>| {
+        let v = v.as_ref()?;
+        positions.insert(name.to_owned(), v.pos());
+        Some(v.value.trim().to_owned()).filter(|s| !s.is_empty())
+    };
+    let quick_fix = optional("quick_fix", &raw.quick_fix);
+    let evidence = optional("evidence", &raw.evidence);
+    let yaml_body = optional("body", &raw.body);
+
+    let mut sources = Vec::new();
+    for (i, s) in raw.sources.iter().flatten().enumerate() {
+        positions.insert(format!("sources[{i}]"), s.pos());
+        positions.insert(format!("sources[{i}].url"), s.value.url.pos());
+        let title = s.value.title.value.trim().to_owned();
+        let url = s.value.url.value.trim().to_owned();
+        if title.is_empty() {
+            err("required", format!("sources[{i}].title"), s.value.title.pos(), "a source needs a title".into());
+        }
+        if let Err(why) = check_url(&url) {
+            err("bad-url", format!("sources[{i}].url"), s.value.url.pos(), why);
+        }
+        sources.push(Source { title, url });
+    }
+
+    let mut faq = Vec::new();
+    for (i, f) in raw.faq.iter().flatten().enumerate() {
+        positions.insert(format!("faq[{i}]"), f.pos());
+        let q = f.value.q.value.trim().to_owned();
+        let a = f.value.a.value.trim().to_owned();
+        if q.is_empty() || a.is_empty() {
+            err("required", format!("faq[{i}]"), f.pos(), "an FAQ item needs both `q` and `a`".into());
+            continue;
+        }
+        faq.push(Faq { q, a });
+    }
+
+    let mut related = Vec::new();
+    for (i, rel) in raw.related.iter().flatten().enumerate() {
+        positions.insert(format!("related[{i}]"), rel.pos());
+        let id = rel.value.trim();
+        match id.split_once('/') {
+            Some((p, s)) if is_slug(p) && is_slug(s) => related.push(id.to_owned()),
+            _ => err(
+                "bad-related",
+                format!("related[{i}]"),
+                rel.pos(),
+                format!("`{id}` is not an entry id; ids look like `platform/slug`"),
+            ),
+        }
+    }
+
+    let body = if r.is_md {
+        if let Some(b) = &raw.body {
+            err(
+                "unknown-field",
+                "body".into(),
+                b.pos(),
+                "`body` is only for pure-YAML entries; in a .md entry the body is the Markdown after the front matter".into(),
+            );
+        }
+        r.body.trim().to_owned()
+    } else {
+        yaml_body.unwrap_or_default()
+    };
+    let body_line = if r.is_md { r.body_line } else { positions.get("body").map_or(0, |p| p.0) };
+
+    if !diags.is_empty() {
+        return Err(diags);
+    }
+    Ok(Entry {
+        id: format!("{}/{}", r.platform, r.slug),
+        platform: r.platform.to_owned(),
+        slug: r.slug.to_owned(),
+        file: file.to_owned(),
+        title,
+        summary,
+        signatures,
+        updated,
+        tags,
+        quick_fix,
+        causes,
+        fixes,
+        checks,
+        steps,
+        prevention,
+        sources,
+        evidence,
+        faq,
+        related,
+        draft: raw.draft.unwrap_or(false),
+        body,
+        body_line,
+        positions,
+    })
+}
+
+/// Parses a strict `YYYY-MM-DD` date.
+pub fn parse_date(s: &str) -> Result<Date, String> {
+    let s = s.trim();
+    let shape_ok = s.len() == 10
+        && s.bytes()
+            .enumerate()
+            .all(|(i, b)| if i == 4 || i == 7 { b == b'-' } else { b.is_ascii_digit() });
+    if !shape_ok {
+        return Err(format!("`updated` must be a date written YYYY-MM-DD, found `{s}`"));
+    }
+    let num = |r: std::ops::Range<usize>| s[r].parse::<i16>().unwrap_or(0);
+    let (y, m, d) = (num(0..4), num(5..7) as i8, num(8..10) as i8);
+    Date::new(y, m, d).map_err(|_| format!("`updated` is `{s}`, which is not a real date"))
+}
+
+/// Accepts absolute http(s) URLs with a host and no spaces.
+pub fn check_url(url: &str) -> Result<(), String> {
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))
+        .ok_or_else(|| format!("source URL `{url}` must start with http:// or https://"))?;
+    let host = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let host_ok = !host.is_empty()
+        && host
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']' | '@' | '_'))
+        && !host.starts_with(['.', '-', ':']);
+    if !host_ok {
+        return Err(format!("source URL `{url}` has no valid host"));
+    }
+    if url.chars().any(|c| c.is_whitespace() || c.is_control() || matches!(c, '"' | '<' | '>' | '\\' | '`')) {
+        return Err(format!("source URL `{url}` contains spaces or characters that are not allowed in a URL"));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn today() -> Date {
+        Date::new(2026, 11, 29).unwrap()
+    }
+
+    const MIN: &str = "---\ntitle: T\nsummary: S\nsignatures: ['E: x']\nupdated: 2026-01-02\n---\n\nBody\n";
+
+    #[test]
+    fn minimal_md_entry_parses_with_body_line() {
+        let e = parse(MIN.as_bytes(), "content/p/s.md", "p", "s", today()).unwrap();
+        assert_eq!(e.id, "p/s");
+        assert_eq!(e.signatures, ["E: x"]);
+        assert_eq!(e.body, "Body");
+        assert_eq!(e.body_line, 7);
+        assert_eq!(e.pos("updated"), Some((5, 10)));
+    }
+
+    #[test]
+    fn bom_and_crlf_are_accepted() {
+        let text = format!("\u{feff}{}", MIN.replace('\n', "\r\n"));
+        let e = parse(text.as_bytes(), "content/p/s.md", "p", "s", today()).unwrap();
+        assert_eq!(e.title, "T");
+        assert_eq!(e.pos("updated"), Some((5, 10)));
+    }
+
+    #[test]
+    fn several_problems_in_one_file_are_all_reported() {
+        let text = MIN
+            .replace("2026-01-02", "2026-02-30")
+            .replace("summary: S", "summary: S\ntags: [Bad Tag]\nsources: [{title: x, url: 'javascript:alert(1)'}]");
+        let diags = parse(text.as_bytes(), "content/p/s.md", "p", "s", today()).unwrap_err();
+        let rules: Vec<_> = diags.iter().map(|d| d.rule).collect();
+        assert_eq!(rules, ["bad-date", "bad-tag", "bad-url"], "{diags:?}");
+        assert_eq!(diags[0].line, Some(7));
+    }
+
+    #[test]
+    fn dates_are_strict() {
+        assert!(parse_date("2026-1-2").is_err());
+        assert!(parse_date("2026-13-01").is_err());
+        assert_eq!(parse_date("2024-02-29").unwrap(), Date::new(2024, 2, 29).unwrap());
+    }
+
+    #[test]
+    fn slugs() {
+        assert!(is_slug("a-b1"));
+        assert!(!is_slug("a--b") && !is_slug("A") && !is_slug("-a") && !is_slug(""));
+    }
+}

@@ -1,0 +1,147 @@
+//! The machine-readable outputs: `sitemap.xml`, `robots.txt`, `atom.xml` and
+//! `api/entries.json`. They are written by code rather than templates because
+//! their formats are fixed; every text is escaped for XML or serialized as JSON.
+
+use std::fmt::Write as _;
+
+use serde::Serialize;
+
+use crate::load::Site;
+
+/// How many entries the Atom feed carries.
+pub const FEED_ENTRIES: usize = 50;
+
+/// Escapes text for XML content and attribute values.
+pub fn xml_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            // Characters XML 1.0 does not allow are dropped.
+            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Every page, with `<lastmod>` from `updated`. `pages` are (path, lastmod) pairs
+/// of the non-entry pages.
+pub fn sitemap(site: &Site, pages: &[(String, Option<String>)]) -> String {
+    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    let mut url = |path: &str, lastmod: Option<&str>| {
+        let _ = write!(out, "  <url><loc>{}</loc>", xml_escape(&site.config.absolute(path)));
+        if let Some(d) = lastmod {
+            let _ = write!(out, "<lastmod>{d}</lastmod>");
+        }
+        out.push_str("</url>\n");
+    };
+    for (path, lastmod) in pages {
+        url(path, lastmod.as_deref());
+    }
+    for e in &site.entries {
+        url(&format!("{}/", e.id), Some(&e.updated.to_string()));
+    }
+    out.push_str("</urlset>\n");
+    out
+}
+
+/// Allows everything and names the sitemap.
+pub fn robots(site: &Site) -> String {
+    format!("User-agent: *\nAllow: /\n\nSitemap: {}\n", site.config.absolute("sitemap.xml"))
+}
+
+/// The most recently updated entries, newest first (ties by id).
+pub fn recent(site: &Site, n: usize) -> Vec<&crate::entry::Entry> {
+    let mut all: Vec<_> = site.entries.iter().collect();
+    all.sort_by(|a, b| b.updated.cmp(&a.updated).then(a.id.cmp(&b.id)));
+    all.truncate(n);
+    all
+}
+
+/// An Atom feed of the most recently updated entries.
+pub fn atom(site: &Site) -> String {
+    let cfg = &site.config;
+    let entries = recent(site, FEED_ENTRIES);
+    let updated = entries.first().map(|e| e.updated.to_string()).unwrap_or_else(|| "1970-01-01".into());
+    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\"");
+    let _ = write!(out, " xml:lang=\"{}\">\n", xml_escape(&cfg.language));
+    let _ = writeln!(out, "  <title>{}</title>", xml_escape(&cfg.title));
+    if !cfg.description.is_empty() {
+        let _ = writeln!(out, "  <subtitle>{}</subtitle>", xml_escape(&cfg.description));
+    }
+    let _ = writeln!(out, "  <link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>", xml_escape(&cfg.absolute("atom.xml")));
+    let _ = writeln!(out, "  <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>", xml_escape(&cfg.base_url));
+    let _ = writeln!(out, "  <id>{}</id>", xml_escape(&cfg.base_url));
+    let _ = writeln!(out, "  <updated>{updated}T00:00:00Z</updated>");
+    let _ = writeln!(out, "  <generator uri=\"https://github.com/kbgen/kbgen\">kbgen</generator>");
+    for e in entries {
+        let link = cfg.absolute(&format!("{}/", e.id));
+        let _ = writeln!(out, "  <entry>");
+        let _ = writeln!(out, "    <title>{}</title>", xml_escape(&e.title));
+        let _ = writeln!(out, "    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>", xml_escape(&link));
+        let _ = writeln!(out, "    <id>{}</id>", xml_escape(&link));
+        let _ = writeln!(out, "    <updated>{}T00:00:00Z</updated>", e.updated);
+        let _ = writeln!(out, "    <author><name>{}</name></author>", xml_escape(&cfg.title));
+        let _ = writeln!(out, "    <summary>{}</summary>", xml_escape(&e.summary));
+        let _ = writeln!(out, "  </entry>");
+    }
+    out.push_str("</feed>\n");
+    out
+}
+
+/// One entry in `api/entries.json`.
+#[derive(Serialize)]
+struct ApiEntry<'a> {
+    id: &'a str,
+    url: String,
+    title: &'a str,
+    summary: &'a str,
+    platform: &'a str,
+    platform_name: &'a str,
+    category: &'a str,
+    signatures: &'a [String],
+    updated: String,
+    tags: &'a [String],
+}
+
+/// A JSON array: every entry's id, url, title, summary, platform, category,
+/// signatures, updated and tags, sorted by id.
+pub fn api_entries(site: &Site) -> String {
+    let entries: Vec<ApiEntry<'_>> = site
+        .entries
+        .iter()
+        .map(|e| {
+            let p = site.platforms.get(&e.platform);
+            ApiEntry {
+                id: &e.id,
+                url: site.config.absolute(&format!("{}/", e.id)),
+                title: &e.title,
+                summary: &e.summary,
+                platform: &e.platform,
+                platform_name: p.map_or(e.platform.as_str(), |p| p.name.as_str()),
+                category: p.map_or("", |p| p.category.as_str()),
+                signatures: &e.signatures,
+                updated: e.updated.to_string(),
+                tags: &e.tags,
+            }
+        })
+        .collect();
+    let mut s = serde_json::to_string_pretty(&entries).expect("entries always serialize");
+    s.push('\n');
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn xml_escape_covers_markup_and_control_characters() {
+        assert_eq!(xml_escape("a<b>&\"'\u{1}c"), "a&lt;b&gt;&amp;&quot;&apos;c");
+    }
+}

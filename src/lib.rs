@@ -1,0 +1,25 @@
+//! kbgen: a static-site generator for troubleshooting knowledge bases.
+//!
+//! The pipeline runs one way: [`load`] reads `kbgen.yaml`, the platforms and the
+//! entries into a [`Site`], collecting every problem into a [`Report`];
+//! [`check`] adds the site-wide rules; [`render`] turns the site into pages with
+//! Tera; [`site`] orchestrates it all and swaps the output in atomically.
+//! `kbgen serve` and `kbgen lookup` reuse the same stages.
+
+pub mod assets;
+pub mod check;
+pub mod config;
+pub mod diagnostic;
+pub mod entry;
+pub mod feeds;
+pub mod load;
+pub mod markdown;
+pub mod render;
+pub mod site;
+pub mod yaml;
+
+pub use config::Config;
+pub use diagnostic::{Diagnostic, Format, Report, Severity};
+pub use entry::Entry;
+pub use load::{LoadOptions, Site, load};
+pub use site::{BuildOptions, BuildSummary, build};

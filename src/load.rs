@@ -1,0 +1,328 @@
+//! Reads a whole site from disk: `kbgen.yaml`, every platform and every entry.
+//!
+//! Files are listed in sorted order, then read and parsed in parallel. Nothing
+//! stops at the first problem: every file's diagnostics go into one [`Report`],
+//! and the site is returned with whatever parsed cleanly so that site-wide rules
+//! can still run over it.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use schemars::JsonSchema;
+use serde::Deserialize;
+
+use crate::config::{CONFIG_FILE, Config};
+use crate::diagnostic::{Diagnostic, Report};
+use crate::entry::{self, Entry, is_slug};
+use crate::yaml::{self, MAX_FILE_BYTES, Spanned};
+
+/// The file that makes a folder under `content/` a platform.
+pub const PLATFORM_FILE: &str = "_platform.yaml";
+
+/// `_platform.yaml` as written.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(title = "kbgen platform", description = "content/<platform>/_platform.yaml")]
+pub struct RawPlatform {
+    /// Display name, e.g. `OpenRouter`.
+    pub name: Spanned<String>,
+    /// A key of `categories` in kbgen.yaml.
+    pub category: Spanned<String>,
+    /// The platform's home page (http or https).
+    #[serde(default)]
+    pub homepage: Option<Spanned<String>>,
+    /// What the platform is (Markdown).
+    #[serde(default)]
+    pub description: Option<String>,
+}
+
+/// A validated platform.
+#[derive(Debug, Clone)]
+pub struct Platform {
+    pub slug: String,
+    pub name: String,
+    pub category: String,
+    pub homepage: Option<String>,
+    /// Markdown.
+    pub description: String,
+    /// `content/<slug>/_platform.yaml`.
+    pub file: String,
+    /// Where `category` was written.
+    pub category_pos: (u32, u32),
+}
+
+/// A loaded site.
+#[derive(Debug, Clone)]
+pub struct Site {
+    pub root: PathBuf,
+    pub config: Config,
+    pub platforms: BTreeMap<String, Platform>,
+    /// Sorted by id; drafts included only when asked for.
+    pub entries: Vec<Entry>,
+    /// Ids of the drafts that were left out.
+    pub drafts_left_out: Vec<String>,
+}
+
+impl Site {
+    /// The entry with this id.
+    pub fn entry(&self, id: &str) -> Option<&Entry> {
+        self.entries
+            .binary_search_by(|e| e.id.as_str().cmp(id))
+            .ok()
+            .map(|i| &self.entries[i])
+    }
+}
+
+/// What to load.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct LoadOptions {
+    /// Keep entries marked `draft: true`.
+    pub drafts: bool,
+}
+
+/// Reads a file as text for a record; refuses huge files before reading them.
+pub fn read_limited(path: &Path, rel: &str) -> Result<Vec<u8>, Box<Diagnostic>> {
+    let meta = std::fs::metadata(path)
+        .map_err(|e| Box::new(Diagnostic::error(rel, "io", format!("cannot read the file: {e}"))))?;
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(Box::new(Diagnostic::error(
+            rel,
+            "file-too-large",
+            format!(
+                "the file is {} bytes; kbgen reads records of at most {} bytes",
+                meta.len(),
+                MAX_FILE_BYTES
+            ),
+        )));
+    }
+    std::fs::read(path).map_err(|e| Box::new(Diagnostic::error(rel, "io", format!("cannot read the file: {e}"))))
+}
+
+/// Loads the site under `root`. Returns the site when `kbgen.yaml` was usable,
+/// and every problem found on the way.
+pub fn load(root: &Path, opts: LoadOptions) -> (Option<Site>, Report) {
+    let mut report = Report::for_root(root);
+    let config = load_config(root, &mut report);
+    let today = entry::today();
+
+    let (platform_files, record_files, layout) = list_content(root);
+    report.extend(layout);
+
+    let parsed_platforms: Vec<_> = platform_files
+        .par_iter()
+        .map(|(slug, rel)| (slug, load_platform(root, slug, rel)))
+        .collect();
+    let mut platforms = BTreeMap::new();
+    for (slug, result) in parsed_platforms {
+        match result {
+            Ok(p) => {
+                platforms.insert(slug.clone(), p);
+            }
+            Err(diags) => report.extend(diags),
+        }
+    }
+
+    let parsed: Vec<Result<Entry, Vec<Diagnostic>>> = record_files
+        .par_iter()
+        .map(|rec| {
+            let bytes = read_limited(&root.join(&rec.rel), &rec.rel).map_err(|d| vec![*d])?;
+            entry::parse(&bytes, &rec.rel, &rec.platform, &rec.slug, today)
+        })
+        .collect();
+
+    let mut entries = Vec::with_capacity(parsed.len());
+    for result in parsed {
+        match result {
+            Ok(e) => entries.push(e),
+            Err(diags) => report.extend(diags),
+        }
+    }
+    entries.sort_by(|a, b| a.id.cmp(&b.id).then(a.file.cmp(&b.file)));
+    report.extend(duplicate_ids(&entries));
+    entries.dedup_by(|a, b| a.id == b.id);
+    let mut drafts_left_out = Vec::new();
+    if !opts.drafts {
+        entries.retain(|e| {
+            if e.draft {
+                drafts_left_out.push(e.id.clone());
+            }
+            !e.draft
+        });
+    }
+
+    let site = config.map(|config| Site { root: root.to_owned(), config, platforms, entries, drafts_left_out });
+    (site, report)
+}
+
+fn load_config(root: &Path, report: &mut Report) -> Option<Config> {
+    let path = root.join(CONFIG_FILE);
+    if !path.is_file() {
+        report.push(Diagnostic::error(
+            CONFIG_FILE,
+            "missing-config",
+            format!("no {CONFIG_FILE} in {}: is this a kbgen site? (`kbgen init DIR` starts one)", root.display()),
+        ));
+        return None;
+    }
+    let text = match read_limited(&path, CONFIG_FILE).and_then(|b| entry::decode(&b, CONFIG_FILE)) {
+        Ok(t) => t,
+        Err(d) => {
+            report.push(*d);
+            return None;
+        }
+    };
+    let mut diags = Vec::new();
+    let config = Config::parse(&text, &mut diags);
+    report.extend(diags);
+    config
+}
+
+fn load_platform(root: &Path, slug: &str, rel: &str) -> Result<Platform, Vec<Diagnostic>> {
+    let bytes = read_limited(&root.join(rel), rel).map_err(|d| vec![*d])?;
+    let text = entry::decode(&bytes, rel).map_err(|d| vec![*d])?;
+    let raw: RawPlatform = yaml::from_str(&text, rel).map_err(|d| vec![*d])?;
+    let mut diags = Vec::new();
+    let name = raw.name.value.trim().to_owned();
+    if name.is_empty() {
+        diags.push(Diagnostic::error(rel, "required", "`name` must not be empty").field("name").at_opt(Some(raw.name.pos())));
+    }
+    let homepage = match raw.homepage {
+        Some(h) => match entry::check_url(h.value.trim()) {
+            Ok(()) => Some(h.value.trim().to_owned()),
+            Err(why) => {
+                diags.push(Diagnostic::error(rel, "bad-url", why.replace("source URL", "homepage")).field("homepage").at_opt(Some(h.pos())));
+                None
+            }
+        },
+        None => None,
+    };
+    if !diags.is_empty() {
+        return Err(diags);
+    }
+    let platform = Platform {
+        slug: slug.to_owned(),
+        name,
+        category: raw.category.value.trim().to_owned(),
+        homepage,
+        description: raw.description.unwrap_or_default().trim().to_owned(),
+        file: rel.to_owned(),
+        category_pos: raw.category.pos(),
+    };
+    Ok(platform)
+}
+
+struct RecordFile {
+    rel: String,
+    platform: String,
+    slug: String,
+}
+
+/// Lists platform files and record files under `content/`, with layout problems.
+fn list_content(root: &Path) -> (Vec<(String, String)>, Vec<RecordFile>, Vec<Diagnostic>) {
+    let mut platforms = Vec::new();
+    let mut records = Vec::new();
+    let mut diags = Vec::new();
+    let content = root.join("content");
+    if !content.is_dir() {
+        diags.push(Diagnostic::error("content", "missing-content", "there is no content/ folder: entries live in content/<platform>/<slug>.md"));
+        return (platforms, records, diags);
+    }
+    let walker = walkdir::WalkDir::new(&content)
+        .min_depth(1)
+        .max_depth(2)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| !is_hidden(e.file_name().to_str().unwrap_or("")) || e.depth() == 2);
+    for item in walker {
+        let item = match item {
+            Ok(i) => i,
+            Err(e) => {
+                let rel = e.path().map(|p| rel_path(root, p)).unwrap_or_else(|| "content".into());
+                diags.push(Diagnostic::error(rel, "io", format!("cannot read: {e}")));
+                continue;
+            }
+        };
+        let name = item.file_name().to_string_lossy().into_owned();
+        let rel = rel_path(root, item.path());
+        let is_dir = item.file_type().is_dir();
+        if item.depth() == 1 {
+            if !is_dir {
+                if !is_hidden(&name) {
+                    diags.push(Diagnostic::error(rel, "misplaced-file", "entries live in content/<platform>/, not directly in content/"));
+                }
+                continue;
+            }
+            if !is_slug(&name) {
+                diags.push(Diagnostic::error(rel, "bad-slug", format!("platform folder `{name}` must be lower-case words joined by `-` (like `github-actions`)")));
+                continue;
+            }
+            if item.path().join(PLATFORM_FILE).is_file() {
+                platforms.push((name.clone(), format!("{rel}/{PLATFORM_FILE}")));
+            } else {
+                diags.push(Diagnostic::error(
+                    format!("{rel}/{PLATFORM_FILE}"),
+                    "missing-platform",
+                    format!("the folder content/{name}/ has no {PLATFORM_FILE}; create it with `name:` and `category:`"),
+                ));
+            }
+            continue;
+        }
+        // depth 2: inside a platform folder
+        if is_hidden(&name) {
+            continue;
+        }
+        let platform = item.path().parent().and_then(|p| p.file_name()).map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        if is_dir {
+            diags.push(Diagnostic::warning(rel, "stray-file", "folders inside a platform folder are not read"));
+            continue;
+        }
+        let (stem, ext) = match name.rsplit_once('.') {
+            Some((s, e)) => (s, e),
+            None => (name.as_str(), ""),
+        };
+        match ext {
+            "md" | "yaml" => {}
+            "yml" => {
+                diags.push(Diagnostic::error(rel, "bad-extension", "records end in .yaml, not .yml"));
+                continue;
+            }
+            _ => {
+                diags.push(Diagnostic::warning(rel, "stray-file", "only .md and .yaml files are entries; this file is ignored"));
+                continue;
+            }
+        }
+        if !is_slug(stem) {
+            diags.push(Diagnostic::error(rel, "bad-slug", format!("entry file name `{stem}` must be lower-case words joined by `-` (like `expired-key`)")));
+            continue;
+        }
+        records.push(RecordFile { rel, platform, slug: stem.to_owned() });
+    }
+    (platforms, records, diags)
+}
+
+fn is_hidden(name: &str) -> bool {
+    name.starts_with('_') || name.starts_with('.')
+}
+
+/// `root/content/x/y.md` -> `content/x/y.md`.
+pub fn rel_path(root: &Path, path: &Path) -> String {
+    let rel = path.strip_prefix(root).unwrap_or(path);
+    rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
+}
+
+fn duplicate_ids(entries: &[Entry]) -> Vec<Diagnostic> {
+    let mut diags = Vec::new();
+    for pair in entries.windows(2) {
+        if pair[0].id == pair[1].id {
+            for (this, other) in [(&pair[0], &pair[1]), (&pair[1], &pair[0])] {
+                diags.push(Diagnostic::error(
+                    &this.file,
+                    "duplicate-id",
+                    format!("`{}` is defined twice: here and in {}", this.id, other.file),
+                ));
+            }
+        }
+    }
+    diags
+}

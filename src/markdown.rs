@@ -1,0 +1,332 @@
+//! Markdown to safe HTML, with heading ids and links between entries.
+//!
+//! Entries come from strangers, so the HTML that pulldown-cmark produces is
+//! sanitized with ammonia whenever the source holds raw HTML or a link whose
+//! scheme is not on the allow-list. Markdown without either cannot produce
+//! unsafe HTML (pulldown-cmark escapes all text and attribute values), and skips
+//! the sanitizer's HTML parse; a test holds both paths to the same result.
+//!
+//! Links to other records (`other.md`, `../npm/x.md#causes`) are rewritten to the
+//! page URLs they build to, carrying the site's base path.
+
+use std::collections::HashSet;
+use std::sync::LazyLock;
+
+use pulldown_cmark::{CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
+
+/// Ids the entry template gives its own sections; body headings never take them.
+pub const RESERVED_IDS: &[&str] = &[
+    "main", "signatures", "quick-fix", "causes", "fixes", "checks", "steps", "prevention", "sources", "evidence",
+    "faq", "related", "toc", "search", "search-results", "updated",
+];
+
+/// Where a piece of Markdown lives, for rewriting links to other records.
+#[derive(Debug, Clone, Copy)]
+pub struct LinkContext<'a> {
+    /// The platform folder of the record (`git`), or "" outside an entry.
+    pub platform: &'a str,
+    /// The site's base path, `/` or `/kb/`.
+    pub base_path: &'a str,
+}
+
+/// A heading of the rendered Markdown.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Heading {
+    pub level: u8,
+    pub id: String,
+    pub text: String,
+}
+
+/// A link to another record, found while rendering.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecordLink {
+    /// As written.
+    pub dest: String,
+    /// The target id, `platform/slug`.
+    pub id: String,
+    /// The `#fragment`, if any.
+    pub anchor: Option<String>,
+}
+
+/// Rendered Markdown.
+#[derive(Debug, Clone, Default)]
+pub struct Rendered {
+    pub html: String,
+    pub headings: Vec<Heading>,
+    pub record_links: Vec<RecordLink>,
+}
+
+fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_HEADING_ATTRIBUTES
+}
+
+/// Renders a block of Markdown (a body or a list item) to sanitized HTML.
+pub fn render(md: &str, ctx: LinkContext<'_>) -> Rendered {
+    let mut used: HashSet<String> = RESERVED_IDS.iter().map(|s| (*s).to_owned()).collect();
+    render_with_ids(md, ctx, &mut used)
+}
+
+/// Like [`render`], sharing heading ids with other pieces of the same page.
+pub fn render_with_ids(md: &str, ctx: LinkContext<'_>, used_ids: &mut HashSet<String>) -> Rendered {
+    let mut events: Vec<Event<'_>> = Parser::new_ext(md, options()).collect();
+    let mut needs_sanitizer = false;
+    let mut headings = Vec::new();
+    let mut record_links = Vec::new();
+
+    let mut i = 0;
+    while i < events.len() {
+        match &mut events[i] {
+            Event::Html(_) | Event::InlineHtml(_) => needs_sanitizer = true,
+            Event::Start(Tag::Link { dest_url, link_type, .. }) => {
+                if !matches!(link_type, LinkType::Email) && !is_safe_url(dest_url) {
+                    needs_sanitizer = true;
+                }
+                if let Some(link) = record_link(dest_url, ctx) {
+                    *dest_url = CowStr::from(format!(
+                        "{}{}/{}",
+                        ctx.base_path,
+                        link.id,
+                        link.anchor.as_deref().map(|a| format!("#{a}")).unwrap_or_default()
+                    ));
+                    record_links.push(link);
+                }
+            }
+            Event::Start(Tag::Image { dest_url, .. }) if !is_safe_url(dest_url) => needs_sanitizer = true,
+            Event::Start(Tag::Heading { .. }) => {
+                let text = plain_text_until_end(&events[i + 1..]);
+                if let Event::Start(Tag::Heading { level, id, .. }) = &mut events[i] {
+                    let wanted = id.as_deref().map(slugify).unwrap_or_else(|| slugify(&text));
+                    let unique = unique_id(&wanted, used_ids);
+                    *id = Some(CowStr::from(unique.clone()));
+                    headings.push(Heading { level: level_number(*level), id: unique, text });
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+
+    let mut html = String::with_capacity(md.len() * 3 / 2);
+    pulldown_cmark::html::push_html(&mut html, events.into_iter());
+    if needs_sanitizer {
+        html = sanitize(&html);
+    }
+    Rendered { html, headings, record_links }
+}
+
+/// Renders a list item or short field: one paragraph loses its `<p>` wrapper.
+pub fn render_inline(md: &str, ctx: LinkContext<'_>) -> String {
+    let html = render(md, ctx).html;
+    unwrap_paragraph(html)
+}
+
+fn unwrap_paragraph(html: String) -> String {
+    let trimmed = html.trim_end();
+    if let Some(inner) = trimmed.strip_prefix("<p>").and_then(|s| s.strip_suffix("</p>"))
+        && !inner.contains("<p>")
+    {
+        return inner.to_owned();
+    }
+    html
+}
+
+/// Plain text of Markdown: text and code, blocks separated by newlines.
+pub fn plain_text(md: &str) -> String {
+    let mut out = String::with_capacity(md.len());
+    for event in Parser::new_ext(md, options()) {
+        match event {
+            Event::Text(t) | Event::Code(t) => out.push_str(&t),
+            Event::SoftBreak | Event::HardBreak => out.push(' '),
+            Event::End(TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item | TagEnd::CodeBlock | TagEnd::TableRow) => {
+                out.push('\n')
+            }
+            Event::End(TagEnd::TableCell) => out.push(' '),
+            _ => {}
+        }
+    }
+    out.trim().to_owned()
+}
+
+fn plain_text_until_end(events: &[Event<'_>]) -> String {
+    let mut text = String::new();
+    for e in events {
+        match e {
+            Event::End(TagEnd::Heading(_)) => break,
+            Event::Text(t) | Event::Code(t) => text.push_str(t),
+            _ => {}
+        }
+    }
+    text.trim().to_owned()
+}
+
+fn level_number(level: HeadingLevel) -> u8 {
+    level as u8
+}
+
+/// `What this error means` -> `what-this-error-means`; keeps letters of any script.
+pub fn slugify(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.trim().chars().flat_map(char::to_lowercase) {
+        if c.is_alphanumeric() || c == '_' {
+            out.push(c);
+        } else if (c.is_whitespace() || c == '-') && !out.is_empty() && !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    let out = out.trim_end_matches('-');
+    if out.is_empty() { "section".to_owned() } else { out.to_owned() }
+}
+
+fn unique_id(wanted: &str, used: &mut HashSet<String>) -> String {
+    let mut id = wanted.to_owned();
+    let mut n = 1;
+    while used.contains(&id) {
+        id = format!("{wanted}-{n}");
+        n += 1;
+    }
+    used.insert(id.clone());
+    id
+}
+
+/// Relative, fragment, http(s) and mailto URLs are safe; anything with another scheme is not.
+pub fn is_safe_url(url: &str) -> bool {
+    let lower: String = url
+        .trim()
+        .chars()
+        .filter(|c| !c.is_ascii_whitespace() && !c.is_control())
+        .flat_map(char::to_lowercase)
+        .collect();
+    match lower.find(':') {
+        None => true,
+        Some(colon) => {
+            let before = &lower[..colon];
+            // A colon after a path, query or fragment start is not a scheme.
+            if before.contains(['/', '?', '#']) {
+                return true;
+            }
+            matches!(before, "http" | "https" | "mailto")
+        }
+    }
+}
+
+/// Recognises a link to a record file (`x.md`, `../p/x.yaml#a`) and resolves its id.
+pub fn record_link(dest: &str, ctx: LinkContext<'_>) -> Option<RecordLink> {
+    if dest.contains("://") || dest.starts_with(['/', '#']) || dest.starts_with("mailto:") {
+        return None;
+    }
+    let (path, anchor) = match dest.split_once('#') {
+        Some((p, a)) => (p, Some(a.to_owned())),
+        None => (dest, None),
+    };
+    let stem = path.strip_suffix(".md").or_else(|| path.strip_suffix(".yaml"))?;
+    let mut parts: Vec<&str> = if ctx.platform.is_empty() { vec![] } else { vec![ctx.platform] };
+    for seg in stem.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            // A link written from the site root (`content/git/x.md`).
+            "content" if parts.is_empty() => {}
+            s => parts.push(s),
+        }
+    }
+    let id = match parts.as_slice() {
+        [platform, slug] => format!("{platform}/{slug}"),
+        _ => return None,
+    };
+    Some(RecordLink { dest: dest.to_owned(), id, anchor: anchor.filter(|a| !a.is_empty()) })
+}
+
+static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
+    let mut b = ammonia::Builder::default();
+    b.add_tags(["input"])
+        .add_tag_attributes("input", ["type", "checked", "disabled"])
+        .add_tag_attributes("code", ["class"])
+        .add_tag_attributes("th", ["style"])
+        .add_tag_attributes("td", ["style"])
+        .add_tag_attributes("div", ["class", "id"])
+        .add_tag_attributes("sup", ["class", "id"])
+        .add_tag_attributes("li", ["id"])
+        .filter_style_properties(["text-align"].into())
+        .url_schemes(["http", "https", "mailto"].into())
+        .link_rel(None)
+        .attribute_filter(|element, attribute, value| match (element, attribute) {
+            ("input", "type") => (value == "checkbox").then(|| value.into()),
+            ("code", "class") => value
+                .strip_prefix("language-")
+                .filter(|l| l.chars().all(|c| c.is_ascii_alphanumeric() || "+#-_.".contains(c)))
+                .map(|_| value.into()),
+            _ => Some(value.into()),
+        });
+    for h in ["h1", "h2", "h3", "h4", "h5", "h6"] {
+        b.add_tag_attributes(h, ["id"]);
+    }
+    b
+});
+
+/// Runs ammonia over HTML.
+pub fn sanitize(html: &str) -> String {
+    SANITIZER.clean(html).to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const CTX: LinkContext<'static> = LinkContext { platform: "git", base_path: "/kb/" };
+
+    #[test]
+    fn dangerous_html_never_survives() {
+        let md = "Hi <script>alert(1)</script> <img src=x onerror=alert(2)> <iframe src=//e></iframe>\n\n\
+                  [a](javascript:alert(3)) [b](JaVaScRiPt:alert(4)) ![c](javascript:alert(5))\n\n<div onclick=\"x()\">d</div>";
+        let html = render(md, CTX).html;
+        for bad in ["<script", "onerror", "<iframe", "javascript:", "JaVaScRiPt", "onclick"] {
+            assert!(!html.contains(bad), "{bad} in {html}");
+        }
+        assert!(html.contains("<div>d</div>"), "{html}");
+    }
+
+    #[test]
+    fn fast_path_and_sanitizer_agree_on_safe_markdown() {
+        let md = "# Title\n\n| a | b |\n|:--|--:|\n| 1 | 2 |\n\n- [x] done\n- [ ] todo\n\n~~old~~ [x](https://e.com) note[^1]\n\n[^1]: foot\n\n```rust\nfn main() {}\n```\n";
+        let fast = render(md, CTX).html;
+        // The sanitizer re-serializes (`style="a: b"`, `<input/>`) but keeps every element and attribute.
+        let normal = |s: &str| s.replace(": ", ":").replace("/>", ">");
+        assert_eq!(normal(&sanitize(&fast)), normal(&fast));
+    }
+
+    #[test]
+    fn headings_get_unique_ids_that_avoid_section_ids() {
+        let r = render("## What it means\n\n## Causes\n\n## What it means\n\n## Custom {#mine}", CTX);
+        let ids: Vec<_> = r.headings.iter().map(|h| h.id.as_str()).collect();
+        assert_eq!(ids, ["what-it-means", "causes-1", "what-it-means-1", "mine"]);
+        assert!(r.html.contains(r#"<h2 id="what-it-means">What it means</h2>"#), "{}", r.html);
+    }
+
+    #[test]
+    fn record_links_become_page_urls() {
+        let r = render("[a](other.md) [b](../npm/x.md#causes) [c](../y/) [d](https://e.com/x.md)", CTX);
+        assert!(r.html.contains(r#"href="/kb/git/other/""#), "{}", r.html);
+        assert!(r.html.contains(r#"href="/kb/npm/x/#causes""#), "{}", r.html);
+        assert!(r.html.contains(r#"href="../y/""#));
+        let ids: Vec<_> = r.record_links.iter().map(|l| l.id.as_str()).collect();
+        assert_eq!(ids, ["git/other", "npm/x"]);
+    }
+
+    #[test]
+    fn inline_items_lose_the_paragraph() {
+        assert_eq!(render_inline("Run `git status`.", CTX), "Run <code>git status</code>.");
+        assert!(render_inline("a\n\nb", CTX).starts_with("<p>a</p>"));
+    }
+
+    #[test]
+    fn url_safety() {
+        assert!(is_safe_url("../x/") && is_safe_url("https://a") && is_safe_url("a/b:c") && is_safe_url("#x"));
+        assert!(!is_safe_url("javascript:x") && !is_safe_url(" java\tscript:x") && !is_safe_url("data:text/html,x"));
+    }
+}

@@ -1,0 +1,443 @@
+//! Tera templates: the built-in theme, a site's overrides, and the page contexts.
+//!
+//! The built-in templates are compiled into the binary, so `kbgen` works from
+//! any folder; a file of the same name in a site's `templates/` replaces one.
+//! Everything the templates show is prepared here: Markdown fields arrive as
+//! sanitized HTML (`*_html`, printed with `| safe`), plain-text fields arrive as
+//! strings that Tera escapes, and inline JSON arrives already escaped for a
+//! `<script>` element. The variables are documented in `docs/templates.md`.
+
+use std::collections::HashSet;
+use std::path::Path;
+
+use serde::Serialize;
+use tera::{Context, Tera};
+
+use crate::diagnostic::Diagnostic;
+use crate::entry::Entry;
+use crate::load::{Platform, Site};
+use crate::markdown::{self, Heading, LinkContext};
+
+/// The built-in templates, by file name.
+pub const BUILTIN_TEMPLATES: &[(&str, &str)] = &[
+    ("base.html", include_str!("../templates/base.html")),
+    ("index.html", include_str!("../templates/index.html")),
+    ("entry.html", include_str!("../templates/entry.html")),
+    ("platform.html", include_str!("../templates/platform.html")),
+    ("category.html", include_str!("../templates/category.html")),
+    ("search.html", include_str!("../templates/search.html")),
+    ("404.html", include_str!("../templates/404.html")),
+    ("partials/entry-list.html", include_str!("../templates/partials/entry-list.html")),
+];
+
+/// Compiled templates, ready to render pages in parallel.
+pub struct Templates {
+    tera: Tera,
+    /// Names that came from the site's `templates/` folder.
+    overridden: HashSet<String>,
+}
+
+impl Templates {
+    /// Compiles the built-in templates with the site's overrides; every
+    /// template problem becomes a diagnostic naming the file and line.
+    pub fn load(root: &Path) -> Result<Templates, Vec<Diagnostic>> {
+        let mut sources: Vec<(String, String)> =
+            BUILTIN_TEMPLATES.iter().map(|(n, s)| ((*n).to_owned(), (*s).to_owned())).collect();
+        let mut overridden = HashSet::new();
+        let mut diags = Vec::new();
+        let dir = root.join("templates");
+        if dir.is_dir() {
+            for item in walkdir::WalkDir::new(&dir).sort_by_file_name().into_iter().flatten() {
+                if !item.file_type().is_file() {
+                    continue;
+                }
+                let name = crate::load::rel_path(&dir, item.path());
+                if !(name.ends_with(".html") || name.ends_with(".xml") || name.ends_with(".txt")) {
+                    continue;
+                }
+                let rel = format!("templates/{name}");
+                match crate::load::read_limited(item.path(), &rel).and_then(|b| crate::entry::decode(&b, &rel)) {
+                    Ok(text) => {
+                        sources.retain(|(n, _)| *n != name);
+                        sources.push((name.clone(), text));
+                        overridden.insert(name);
+                    }
+                    Err(d) => diags.push(*d),
+                }
+            }
+        }
+        if !diags.is_empty() {
+            return Err(diags);
+        }
+        let mut tera = Tera::new();
+        tera.autoescape_on([".html", ".xml"]);
+        // Compile one by one first, so that each syntax error is reported with its file.
+        for (name, text) in &sources {
+            let mut probe = Tera::new();
+            if let Err(e) = probe.add_raw_template(name, text)
+                && !matches!(e.kind(), tera::ErrorKind::MissingParent { .. })
+            {
+                diags.push(template_diagnostic(&e, name, &overridden));
+            }
+        }
+        if !diags.is_empty() {
+            return Err(diags);
+        }
+        if let Err(e) = tera.add_raw_templates(sources.iter().map(|(n, s)| (n.as_str(), s.as_str()))) {
+            return Err(vec![template_diagnostic(&e, "", &overridden)]);
+        }
+        Ok(Templates { tera, overridden })
+    }
+
+    /// Sets the variables every template sees.
+    pub fn set_globals(&mut self, globals: &Globals<'_>) {
+        let ctx = self.tera.global_context();
+        ctx.insert("site", &globals.site);
+        ctx.insert("categories", &globals.categories);
+        ctx.insert("platforms", &globals.platforms);
+        ctx.insert("kbgen_version", env!("CARGO_PKG_VERSION"));
+    }
+
+    /// Renders one page.
+    pub fn render(&self, name: &str, ctx: &Context) -> Result<String, Diagnostic> {
+        self.tera.render(name, ctx).map_err(|e| template_diagnostic(&e, name, &self.overridden))
+    }
+}
+
+fn template_diagnostic(e: &tera::Error, fallback: &str, overridden: &HashSet<String>) -> Diagnostic {
+    let (name, message, line, column) = match e.kind() {
+        tera::ErrorKind::SyntaxError(r) | tera::ErrorKind::RenderingError(r) => {
+            let name = if r.filename().is_empty() { fallback } else { r.filename() };
+            (name.to_owned(), r.message().to_owned(), Some(r.span().start_line), Some(r.span().start_col + 1))
+        }
+        _ => (fallback.to_owned(), e.to_string(), None, None),
+    };
+    let file = if overridden.contains(&name) {
+        format!("templates/{name}")
+    } else {
+        format!("(built-in) templates/{name}")
+    };
+    let mut d = Diagnostic::error(file, "template", format!("template error: {message}"));
+    if let (Some(l), Some(c)) = (line, column) {
+        d = d.at(l as u32, c as u32);
+    }
+    d
+}
+
+/// `site` in every template.
+#[derive(Debug, Serialize)]
+pub struct SiteVars<'a> {
+    pub title: &'a str,
+    pub description: &'a str,
+    pub language: &'a str,
+    pub base_url: &'a str,
+    pub base_path: &'a str,
+    pub repository: Option<&'a str>,
+    pub entry_count: usize,
+}
+
+/// One category, with its platforms.
+#[derive(Debug, Serialize)]
+pub struct CategoryVars<'a> {
+    pub slug: &'a str,
+    pub name: &'a str,
+    pub description: &'a str,
+    pub url: String,
+    pub entry_count: usize,
+    pub platforms: Vec<PlatformVars<'a>>,
+}
+
+/// One platform.
+#[derive(Debug, Clone, Serialize)]
+pub struct PlatformVars<'a> {
+    pub slug: &'a str,
+    pub name: &'a str,
+    pub url: String,
+    pub category: &'a str,
+    pub category_name: &'a str,
+    pub category_url: String,
+    pub homepage: Option<&'a str>,
+    pub description_html: String,
+    pub entry_count: usize,
+}
+
+/// An entry as it appears in lists.
+#[derive(Debug, Clone, Serialize)]
+pub struct Card<'a> {
+    pub id: &'a str,
+    pub title: &'a str,
+    pub summary: &'a str,
+    pub url: String,
+    pub platform: &'a str,
+    pub platform_name: &'a str,
+    pub signature: &'a str,
+    pub updated: String,
+}
+
+/// What every template sees.
+pub struct Globals<'a> {
+    pub site: SiteVars<'a>,
+    pub categories: Vec<CategoryVars<'a>>,
+    pub platforms: Vec<PlatformVars<'a>>,
+}
+
+impl<'a> Globals<'a> {
+    /// Builds the shared variables once for the whole site.
+    pub fn new(site: &'a Site) -> Globals<'a> {
+        let cfg = &site.config;
+        let mut counts = std::collections::BTreeMap::<&str, usize>::new();
+        for e in &site.entries {
+            *counts.entry(e.platform.as_str()).or_default() += 1;
+        }
+        let platforms: Vec<PlatformVars<'a>> =
+            site.platforms.values().map(|p| platform_vars(site, p, counts.get(p.slug.as_str()).copied().unwrap_or(0))).collect();
+        let categories = cfg
+            .categories
+            .values()
+            .map(|c| {
+                let ps: Vec<_> = platforms.iter().filter(|p| p.category == c.slug).cloned().collect();
+                CategoryVars {
+                    slug: &c.slug,
+                    name: &c.name,
+                    description: &c.description,
+                    url: cfg.link(&format!("categories/{}/", c.slug)),
+                    entry_count: ps.iter().map(|p| p.entry_count).sum(),
+                    platforms: ps,
+                }
+            })
+            .collect();
+        Globals {
+            site: SiteVars {
+                title: &cfg.title,
+                description: &cfg.description,
+                language: &cfg.language,
+                base_url: &cfg.base_url,
+                base_path: &cfg.base_path,
+                repository: cfg.repository.as_deref(),
+                entry_count: site.entries.len(),
+            },
+            categories,
+            platforms,
+        }
+    }
+}
+
+fn platform_vars<'a>(site: &'a Site, p: &'a Platform, count: usize) -> PlatformVars<'a> {
+    let cfg = &site.config;
+    let cat = cfg.categories.get(&p.category);
+    PlatformVars {
+        slug: &p.slug,
+        name: &p.name,
+        url: cfg.link(&format!("{}/", p.slug)),
+        category: &p.category,
+        category_name: cat.map_or(p.category.as_str(), |c| c.name.as_str()),
+        category_url: cfg.link(&format!("categories/{}/", p.category)),
+        homepage: p.homepage.as_deref(),
+        description_html: markdown::render(&p.description, LinkContext { platform: "", base_path: &cfg.base_path }).html,
+        entry_count: count,
+    }
+}
+
+/// The list form of an entry.
+pub fn card<'a>(site: &'a Site, e: &'a Entry) -> Card<'a> {
+    Card {
+        id: &e.id,
+        title: &e.title,
+        summary: &e.summary,
+        url: site.config.link(&format!("{}/", e.id)),
+        platform: &e.platform,
+        platform_name: site.platforms.get(&e.platform).map_or(e.platform.as_str(), |p| p.name.as_str()),
+        signature: e.signatures.first().map_or("", String::as_str),
+        updated: e.updated.to_string(),
+    }
+}
+
+/// `entry` in `entry.html`.
+#[derive(Debug, Serialize)]
+pub struct EntryVars<'a> {
+    pub id: &'a str,
+    pub title: &'a str,
+    pub summary: &'a str,
+    pub url: String,
+    pub permalink: String,
+    pub platform: Option<PlatformVars<'a>>,
+    pub signatures: &'a [String],
+    pub quick_fix_html: String,
+    pub body_html: String,
+    pub toc: Vec<Heading>,
+    pub causes_html: Vec<String>,
+    pub fixes_html: Vec<String>,
+    pub checks_html: Vec<String>,
+    pub steps_html: Vec<String>,
+    pub prevention_html: Vec<String>,
+    pub sources: &'a [crate::entry::Source],
+    pub evidence_html: String,
+    pub faq: Vec<FaqVars<'a>>,
+    pub related: Vec<Card<'a>>,
+    pub platform_entries: Vec<Card<'a>>,
+    pub tags: &'a [String],
+    pub updated: String,
+    pub updated_human: String,
+    pub edit_url: Option<String>,
+    pub source_file: &'a str,
+    pub json_ld: String,
+}
+
+/// One FAQ item, its answer rendered.
+#[derive(Debug, Serialize)]
+pub struct FaqVars<'a> {
+    pub q: &'a str,
+    pub a_html: String,
+}
+
+/// Prepares everything `entry.html` shows; each Markdown field is parsed once.
+pub fn entry_vars<'a>(site: &'a Site, e: &'a Entry, platform_entries: Vec<Card<'a>>) -> EntryVars<'a> {
+    let cfg = &site.config;
+    let ctx = LinkContext { platform: &e.platform, base_path: &cfg.base_path };
+    let items = |list: &[String]| list.iter().map(|m| markdown::render_inline(m, ctx)).collect::<Vec<_>>();
+    let body = markdown::render(&e.body, ctx);
+    let platform = site.platforms.get(&e.platform).map(|p| platform_vars(site, p, 0));
+    let related: Vec<Card<'a>> = e.related.iter().filter_map(|id| site.entry(id)).map(|r| card(site, r)).collect();
+    let faq: Vec<FaqVars<'a>> =
+        e.faq.iter().map(|f| FaqVars { q: &f.q, a_html: markdown::render_inline(&f.a, ctx) }).collect();
+    let url = cfg.link(&format!("{}/", e.id));
+    let permalink = cfg.absolute(&format!("{}/", e.id));
+    let json_ld = json_ld(site, e, platform.as_ref(), &permalink);
+    EntryVars {
+        id: &e.id,
+        title: &e.title,
+        summary: &e.summary,
+        url,
+        permalink,
+        platform,
+        signatures: &e.signatures,
+        quick_fix_html: e.quick_fix.as_deref().map(|q| markdown::render_inline(q, ctx)).unwrap_or_default(),
+        toc: body.headings.iter().filter(|h| h.level == 2).cloned().collect(),
+        body_html: body.html,
+        causes_html: items(&e.causes),
+        fixes_html: items(&e.fixes),
+        checks_html: items(&e.checks),
+        steps_html: items(&e.steps),
+        prevention_html: items(&e.prevention),
+        sources: &e.sources,
+        evidence_html: e.evidence.as_deref().map(|m| markdown::render(m, ctx).html).unwrap_or_default(),
+        faq,
+        related,
+        platform_entries,
+        tags: &e.tags,
+        updated: e.updated.to_string(),
+        updated_human: human_date(e.updated),
+        edit_url: cfg.repository.as_ref().map(|r| format!("{r}/edit/{}/{}", cfg.repository_branch, e.file)),
+        source_file: &e.file,
+        json_ld,
+    }
+}
+
+/// `29 November 2026`.
+pub fn human_date(d: jiff::civil::Date) -> String {
+    const MONTHS: [&str; 12] = [
+        "January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November",
+        "December",
+    ];
+    format!("{} {} {}", d.day(), MONTHS[(d.month() - 1) as usize], d.year())
+}
+
+/// schema.org TechArticle + BreadcrumbList (+ FAQPage), safe inside `<script>`.
+fn json_ld(site: &Site, e: &Entry, platform: Option<&PlatformVars<'_>>, permalink: &str) -> String {
+    let cfg = &site.config;
+    let mut crumbs = vec![serde_json::json!({"@type": "ListItem", "position": 1, "name": cfg.title, "item": cfg.base_url})];
+    if let Some(p) = platform {
+        crumbs.push(serde_json::json!({"@type": "ListItem", "position": 2, "name": p.category_name,
+            "item": cfg.absolute(&format!("categories/{}/", p.category))}));
+        crumbs.push(serde_json::json!({"@type": "ListItem", "position": 3, "name": p.name,
+            "item": cfg.absolute(&format!("{}/", p.slug))}));
+    }
+    crumbs.push(serde_json::json!({"@type": "ListItem", "position": crumbs.len() + 1, "name": e.title, "item": permalink}));
+    let mut graph = vec![
+        serde_json::json!({
+            "@type": "TechArticle",
+            "@id": format!("{permalink}#article"),
+            "headline": e.title,
+            "description": e.summary,
+            "dateModified": e.updated.to_string(),
+            "url": permalink,
+            "inLanguage": cfg.language,
+            "about": platform.map(|p| serde_json::json!({"@type": "Thing", "name": p.name})),
+            "keywords": e.tags.join(", "),
+        }),
+        serde_json::json!({"@type": "BreadcrumbList", "itemListElement": crumbs}),
+    ];
+    if !e.faq.is_empty() {
+        let ctx = LinkContext { platform: &e.platform, base_path: &cfg.base_path };
+        graph.push(serde_json::json!({
+            "@type": "FAQPage",
+            "mainEntity": e.faq.iter().map(|f| serde_json::json!({
+                "@type": "Question",
+                "name": f.q,
+                "acceptedAnswer": {"@type": "Answer", "text": markdown::plain_text(&f.a)},
+            })).collect::<Vec<_>>(),
+        }));
+        let _ = ctx;
+    }
+    script_json(&serde_json::json!({"@context": "https://schema.org", "@graph": graph}))
+}
+
+/// JSON that cannot close or confuse the `<script>` element it sits in.
+pub fn script_json(value: &serde_json::Value) -> String {
+    let s = serde_json::to_string(value).expect("JSON values always serialize");
+    let mut out = String::with_capacity(s.len() + 16);
+    for c in s.chars() {
+        match c {
+            '<' => out.push_str("\\u003c"),
+            '>' => out.push_str("\\u003e"),
+            '&' => out.push_str("\\u0026"),
+            '\u{2028}' => out.push_str("\\u2028"),
+            '\u{2029}' => out.push_str("\\u2029"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A fresh page context with the page's own variables.
+pub fn page_context(kind: &str, title: &str, path: &str, site: &Site) -> Context {
+    #[derive(Serialize)]
+    struct PageVars<'a> {
+        kind: &'a str,
+        title: &'a str,
+        path: String,
+        url: String,
+        permalink: String,
+    }
+    let mut ctx = Context::new();
+    ctx.insert(
+        "page",
+        &PageVars {
+            kind,
+            title,
+            path: path.to_owned(),
+            url: site.config.link(path),
+            permalink: site.config.absolute(path),
+        },
+    );
+    ctx
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn script_json_cannot_close_the_script() {
+        let v = serde_json::json!({"a": "</script><script>alert(1)</script>&\u{2028}"});
+        let s = script_json(&v);
+        assert!(!s.contains('<') && !s.contains('>') && !s.contains('&') && !s.contains('\u{2028}'));
+        assert_eq!(serde_json::from_str::<serde_json::Value>(&s).unwrap(), v);
+    }
+
+    #[test]
+    fn builtin_templates_compile() {
+        let dir = std::env::temp_dir().join("kbgen-no-templates-here");
+        assert!(Templates::load(&dir).is_ok());
+    }
+}

@@ -1,0 +1,395 @@
+//! Orchestration only: load -> check -> render -> write, atomically.
+//!
+//! A build renders every page into a fresh folder beside the output and swaps it
+//! in only when the whole build succeeded, so a failed build leaves the previous
+//! output exactly as it was. kbgen marks the folders it writes with a
+//! `.kbgen-output` file and refuses to replace a non-empty folder without one.
+
+use std::collections::BTreeMap;
+use std::io;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::time::Instant;
+
+use rayon::prelude::*;
+
+use crate::diagnostic::{Diagnostic, Report};
+use crate::load::{LoadOptions, Site};
+use crate::render::{self, Card, Globals, Templates};
+use crate::{assets, check, feeds, load};
+
+/// The file that marks a folder as kbgen's output.
+pub const MARKER: &str = ".kbgen-output";
+
+/// How many of the platform's other errors an entry page lists.
+const PLATFORM_NEIGHBOURS: usize = 10;
+/// How many entries the home page lists as recently updated.
+const RECENT: usize = 12;
+
+/// What `kbgen build` was asked to do.
+#[derive(Debug, Clone, Default)]
+pub struct BuildOptions {
+    pub root: PathBuf,
+    /// Default: `<root>/public`.
+    pub output: Option<PathBuf>,
+    pub base_url: Option<String>,
+    pub drafts: bool,
+    /// Replace an unmarked non-empty output folder.
+    pub force: bool,
+}
+
+/// What a successful build did.
+#[derive(Debug, Clone)]
+pub struct BuildSummary {
+    pub entries: usize,
+    pub pages: usize,
+    pub output: PathBuf,
+    pub seconds: f64,
+}
+
+impl BuildSummary {
+    /// `Built 1,234 entries (1,391 pages) in 0.84 s`.
+    pub fn line(&self) -> String {
+        format!(
+            "Built {} {} ({} pages) in {:.2} s",
+            thousands(self.entries),
+            if self.entries == 1 { "entry" } else { "entries" },
+            thousands(self.pages),
+            self.seconds
+        )
+    }
+}
+
+/// `1234567` -> `1,234,567`.
+pub fn thousands(n: usize) -> String {
+    let s = n.to_string();
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Loads the site and runs every blocking rule. The site comes back only when
+/// there is no error.
+pub fn load_checked(root: &Path, opts: LoadOptions) -> (Option<Site>, Report) {
+    let (site, mut report) = load::load(root, opts);
+    if let Some(site) = &site {
+        check::errors(site, &mut report);
+        if let Err(diags) = Templates::load(root) {
+            report.extend(diags);
+        }
+    }
+    if report.has_errors() { (None, report) } else { (site, report) }
+}
+
+/// Builds the site into its output folder, or leaves it untouched and returns why not.
+pub fn build(opts: &BuildOptions) -> Result<BuildSummary, Report> {
+    let start = Instant::now();
+    let root = &opts.root;
+    let output = opts.output.clone().unwrap_or_else(|| root.join("public"));
+    let fail = |d: Diagnostic| {
+        let mut r = Report::for_root(root);
+        r.push(d);
+        r
+    };
+    check_output_folder(root, &output, opts.force).map_err(fail)?;
+
+    let (site, report) = load_checked(root, LoadOptions { drafts: opts.drafts });
+    let mut site = site.ok_or(report)?;
+    if let Some(url) = &opts.base_url {
+        site.config
+            .set_base_url(url)
+            .map_err(|why| fail(Diagnostic::error("--base-url", "bad-url", why)))?;
+    }
+    let mut templates = Templates::load(root).map_err(|d| {
+        let mut r = Report::for_root(root);
+        r.extend(d);
+        r
+    })?;
+
+    let staging = sibling(&output, "tmp");
+    remove_if_exists(&staging).map_err(|e| fail(io_diag(&staging, e)))?;
+    std::fs::create_dir_all(&staging).map_err(|e| fail(io_diag(&staging, e)))?;
+    let written = {
+        let sink = DiskSink { dir: &staging };
+        render_site(&site, &mut templates, &sink)
+    };
+    let pages = match written {
+        Ok(pages) => pages,
+        Err(diags) => {
+            let _ = std::fs::remove_dir_all(&staging);
+            let mut r = Report::for_root(root);
+            r.extend(diags);
+            return Err(r);
+        }
+    };
+    swap_in(&staging, &output).map_err(|e| {
+        let _ = std::fs::remove_dir_all(&staging);
+        fail(io_diag(&output, e))
+    })?;
+    Ok(BuildSummary { entries: site.entries.len(), pages, output, seconds: start.elapsed().as_secs_f64() })
+}
+
+/// Where rendered files go: a folder on disk, or memory for `serve`.
+pub trait Sink: Sync {
+    /// Stores `bytes` at the site path `path` (`git/foo/index.html`).
+    fn put(&self, path: &str, bytes: &[u8]) -> io::Result<()>;
+}
+
+struct DiskSink<'a> {
+    dir: &'a Path,
+}
+
+impl Sink for DiskSink<'_> {
+    fn put(&self, path: &str, bytes: &[u8]) -> io::Result<()> {
+        let full = self.dir.join(path);
+        if let Some(parent) = full.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        std::fs::write(full, bytes)
+    }
+}
+
+/// Files kept in memory, for `serve` and tests.
+#[derive(Default)]
+pub struct MemorySink {
+    pub files: Mutex<BTreeMap<String, Vec<u8>>>,
+}
+
+impl Sink for MemorySink {
+    fn put(&self, path: &str, bytes: &[u8]) -> io::Result<()> {
+        self.files.lock().unwrap_or_else(|e| e.into_inner()).insert(path.to_owned(), bytes.to_vec());
+        Ok(())
+    }
+}
+
+/// Renders every output file of `site` into `sink`. Returns the number of HTML pages.
+pub fn render_site(site: &Site, templates: &mut Templates, sink: &dyn Sink) -> Result<usize, Vec<Diagnostic>> {
+    let globals = Globals::new(site);
+    templates.set_globals(&globals);
+    let templates = &*templates;
+    let errors = Mutex::new(Vec::<Diagnostic>::new());
+    let report = |r: Result<(), Diagnostic>| {
+        if let Err(d) = r {
+            errors.lock().unwrap_or_else(|e| e.into_inner()).push(d);
+        }
+    };
+    let put = |path: &str, bytes: &[u8]| -> Result<(), Diagnostic> {
+        sink.put(path, bytes).map_err(|e| Diagnostic::error(path, "io", format!("cannot write output file: {e}")))
+    };
+    let page = |template: &str, ctx: &tera::Context, path: &str| -> Result<(), Diagnostic> {
+        let html = templates.render(template, ctx)?;
+        put(path, html.as_bytes())
+    };
+
+    // Cards for lists, per platform, sorted by title then id.
+    let mut by_platform: BTreeMap<&str, Vec<Card<'_>>> = BTreeMap::new();
+    for e in &site.entries {
+        by_platform.entry(e.platform.as_str()).or_default().push(render::card(site, e));
+    }
+    for cards in by_platform.values_mut() {
+        cards.sort_by(|a, b| a.title.cmp(b.title).then(a.id.cmp(b.id)));
+    }
+
+    // Entry pages, in parallel.
+    site.entries.par_iter().for_each(|e| {
+        let others = by_platform.get(e.platform.as_str()).map(|cards| neighbours(cards, &e.id)).unwrap_or_default();
+        let vars = render::entry_vars(site, e, others);
+        let mut ctx = render::page_context("entry", &e.title, &format!("{}/", e.id), site);
+        ctx.insert("entry", &vars);
+        report(page("entry.html", &ctx, &format!("{}/index.html", e.id)));
+    });
+
+    // Platform and category pages.
+    let mut sitemap_pages: Vec<(String, Option<String>)> = Vec::new();
+    let last_of = |ids: &mut dyn Iterator<Item = &str>| ids.filter_map(|id| site.entry(id)).map(|e| e.updated).max();
+    let home_last = site.entries.iter().map(|e| e.updated).max();
+    sitemap_pages.push((String::new(), home_last.map(|d| d.to_string())));
+    for (slug, p) in &site.platforms {
+        let cards = by_platform.get(slug.as_str()).cloned().unwrap_or_default();
+        let last = last_of(&mut cards.iter().map(|c| c.id));
+        let vars = globals.platforms.iter().find(|v| v.slug == slug);
+        let mut ctx = render::page_context("platform", &p.name, &format!("{slug}/"), site);
+        ctx.insert("platform", &vars);
+        ctx.insert("entries", &cards);
+        report(page("platform.html", &ctx, &format!("{slug}/index.html")));
+        sitemap_pages.push((format!("{slug}/"), last.map(|d| d.to_string())));
+    }
+    for c in &globals.categories {
+        let groups: Vec<_> = c
+            .platforms
+            .iter()
+            .map(|p| {
+                let cards = by_platform.get(p.slug).cloned().unwrap_or_default();
+                serde_json::json!({ "platform": p, "entries": cards })
+            })
+            .collect();
+        let last = c
+            .platforms
+            .iter()
+            .filter_map(|p| by_platform.get(p.slug))
+            .filter_map(|cards| last_of(&mut cards.iter().map(|c| c.id)))
+            .max();
+        let mut ctx = render::page_context("category", c.name, &format!("categories/{}/", c.slug), site);
+        ctx.insert("category", c);
+        ctx.insert("groups", &groups);
+        report(page("category.html", &ctx, &format!("categories/{}/index.html", c.slug)));
+        sitemap_pages.push((format!("categories/{}/", c.slug), last.map(|d| d.to_string())));
+    }
+
+    // Home, search, 404.
+    let recent: Vec<Card<'_>> = feeds::recent(site, RECENT).into_iter().map(|e| render::card(site, e)).collect();
+    let mut ctx = render::page_context("index", &site.config.title, "", site);
+    ctx.insert("recent", &recent);
+    report(page("index.html", &ctx, "index.html"));
+    let ctx = render::page_context("search", "Search", "search/", site);
+    report(page("search.html", &ctx, "search/index.html"));
+    let ctx = render::page_context("404", "Page not found", "404.html", site);
+    report(page("404.html", &ctx, "404.html"));
+
+    // Machine-readable files.
+    report(put("sitemap.xml", feeds::sitemap(site, &sitemap_pages).as_bytes()));
+    report(put("robots.txt", feeds::robots(site).as_bytes()));
+    report(put("atom.xml", feeds::atom(site).as_bytes()));
+    report(put("api/entries.json", feeds::api_entries(site).as_bytes()));
+
+    // Theme assets, then the site's own static/ over them.
+    for (path, bytes) in assets::BUILTIN {
+        report(put(path, bytes));
+    }
+    for d in copy_static(&site.root, &put) {
+        report(Err(d));
+    }
+    report(put(MARKER, b"This folder is written by kbgen build, which replaces it on every build.\n"));
+
+    let mut errors = errors.into_inner().unwrap_or_else(|e| e.into_inner());
+    if errors.is_empty() {
+        Ok(site.entries.len() + site.platforms.len() + globals.categories.len() + 3)
+    } else {
+        errors.sort_by(|a, b| (&a.file, a.line, &a.message).cmp(&(&b.file, b.line, &b.message)));
+        errors.dedup_by(|a, b| a.file == b.file && a.line == b.line && a.message == b.message);
+        Err(errors)
+    }
+}
+
+/// Up to [`PLATFORM_NEIGHBOURS`] other entries of the platform, around `id` in title order.
+fn neighbours<'a>(cards: &[Card<'a>], id: &str) -> Vec<Card<'a>> {
+    let at = cards.iter().position(|c| c.id == id).unwrap_or(0);
+    let start = at.saturating_sub(PLATFORM_NEIGHBOURS / 2).min(cards.len().saturating_sub(PLATFORM_NEIGHBOURS + 1));
+    cards.iter().skip(start).filter(|c| c.id != id).take(PLATFORM_NEIGHBOURS).cloned().collect()
+}
+
+fn copy_static(root: &Path, put: &(dyn Fn(&str, &[u8]) -> Result<(), Diagnostic> + Sync)) -> Vec<Diagnostic> {
+    let dir = root.join("static");
+    if !dir.is_dir() {
+        return Vec::new();
+    }
+    let files: Vec<PathBuf> = walkdir::WalkDir::new(&dir)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| e.into_path())
+        .collect();
+    files
+        .par_iter()
+        .filter_map(|path| {
+            let rel = load::rel_path(&dir, path);
+            match std::fs::read(path) {
+                Ok(bytes) => put(&rel, &bytes).err(),
+                Err(e) => Some(Diagnostic::error(format!("static/{rel}"), "io", format!("cannot read: {e}"))),
+            }
+        })
+        .collect()
+}
+
+/// Refuses output folders that would destroy something kbgen did not write.
+fn check_output_folder(root: &Path, output: &Path, force: bool) -> Result<(), Diagnostic> {
+    let name = output.display().to_string();
+    let abs_root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_owned());
+    let abs_out = absolute(output);
+    if abs_root.starts_with(&abs_out) {
+        return Err(Diagnostic::error(&name, "output-folder", "the output folder contains the site itself; choose another --output"));
+    }
+    for kept in ["content", "templates", "static"] {
+        if abs_out.starts_with(abs_root.join(kept)) {
+            return Err(Diagnostic::error(&name, "output-folder", format!("the output folder is inside the site's {kept}/ folder")));
+        }
+    }
+    if output.exists() && !output.is_dir() {
+        return Err(Diagnostic::error(&name, "output-folder", "the output path exists and is not a folder"));
+    }
+    let non_empty = output.read_dir().map(|mut d| d.next().is_some()).unwrap_or(false);
+    if non_empty && !output.join(MARKER).is_file() && !force {
+        return Err(Diagnostic::error(
+            &name,
+            "output-folder",
+            format!("{name} is not empty and was not written by kbgen (it has no {MARKER} file); refusing to replace it. Choose another --output, or pass --force to replace it"),
+        ));
+    }
+    Ok(())
+}
+
+fn absolute(p: &Path) -> PathBuf {
+    if let Ok(c) = std::fs::canonicalize(p) {
+        return c;
+    }
+    let parent = p.parent().filter(|x| !x.as_os_str().is_empty()).map(absolute);
+    match (parent, p.file_name()) {
+        (Some(parent), Some(name)) => parent.join(name),
+        _ => std::env::current_dir().map(|d| d.join(p)).unwrap_or_else(|_| p.to_owned()),
+    }
+}
+
+/// `.public.kbgen-tmp` beside `public`.
+fn sibling(output: &Path, what: &str) -> PathBuf {
+    let name = output.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "public".into());
+    let parent = output.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    parent.join(format!(".{name}.kbgen-{what}"))
+}
+
+fn remove_if_exists(path: &Path) -> io::Result<()> {
+    match std::fs::remove_dir_all(path) {
+        Err(e) if e.kind() != io::ErrorKind::NotFound => Err(e),
+        _ => Ok(()),
+    }
+}
+
+/// Puts `staging` where `output` is; the old output is removed only after the swap.
+fn swap_in(staging: &Path, output: &Path) -> io::Result<()> {
+    if output.exists() {
+        let old = sibling(output, "old");
+        remove_if_exists(&old)?;
+        std::fs::rename(output, &old)?;
+        if let Err(e) = std::fs::rename(staging, output) {
+            std::fs::rename(&old, output)?;
+            return Err(e);
+        }
+        remove_if_exists(&old)
+    } else {
+        if let Some(parent) = output.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent)?;
+        }
+        std::fs::rename(staging, output)
+    }
+}
+
+fn io_diag(path: &Path, e: io::Error) -> Diagnostic {
+    Diagnostic::error(path.display().to_string(), "io", e.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn thousands_separators() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(1234), "1,234");
+        assert_eq!(thousands(1234567), "1,234,567");
+    }
+}
