@@ -15,6 +15,7 @@ pub mod feeds;
 pub mod load;
 pub mod markdown;
 pub mod render;
+pub mod schema;
 pub mod site;
 pub mod yaml;
 
