@@ -6,7 +6,13 @@
 
 /// (output path, bytes) of every built-in asset.
 pub const BUILTIN: &[(&str, &[u8])] = &[
-    ("assets/style.css", include_bytes!("../static/assets/style.css")),
-    ("assets/kbgen.js", include_bytes!("../static/assets/kbgen.js")),
+    (
+        "assets/style.css",
+        include_bytes!("../static/assets/style.css"),
+    ),
+    (
+        "assets/kbgen.js",
+        include_bytes!("../static/assets/kbgen.js"),
+    ),
     ("favicon.svg", include_bytes!("../static/favicon.svg")),
 ];

@@ -12,8 +12,12 @@ use crate::load::Site;
 /// Runs the blocking site-wide rules. Drafts left out of the build still count
 /// as existing ids, so that a draft can be linked before it is published.
 pub fn errors(site: &Site, report: &mut Report) {
-    let all_ids: HashSet<&str> =
-        site.entries.iter().map(|e| e.id.as_str()).chain(site.drafts_left_out.iter().map(String::as_str)).collect();
+    let all_ids: HashSet<&str> = site
+        .entries
+        .iter()
+        .map(|e| e.id.as_str())
+        .chain(site.drafts_left_out.iter().map(String::as_str))
+        .collect();
     for p in site.platforms.values() {
         if !site.config.categories.contains_key(&p.category) {
             let known: Vec<&str> = site.config.categories.keys().map(String::as_str).collect();
@@ -36,15 +40,23 @@ pub fn errors(site: &Site, report: &mut Report) {
         for (i, id) in e.related.iter().enumerate() {
             if id == &e.id {
                 report.push(
-                    Diagnostic::error(&e.file, "bad-related", "an entry cannot be related to itself")
-                        .field(format!("related[{i}]"))
-                        .at_opt(e.pos(&format!("related[{i}]"))),
+                    Diagnostic::error(
+                        &e.file,
+                        "bad-related",
+                        "an entry cannot be related to itself",
+                    )
+                    .field(format!("related[{i}]"))
+                    .at_opt(e.pos(&format!("related[{i}]"))),
                 );
             } else if !all_ids.contains(id.as_str()) {
                 report.push(
-                    Diagnostic::error(&e.file, "dangling-related", format!("`related` names `{id}`, but no entry has that id"))
-                        .field(format!("related[{i}]"))
-                        .at_opt(e.pos(&format!("related[{i}]"))),
+                    Diagnostic::error(
+                        &e.file,
+                        "dangling-related",
+                        format!("`related` names `{id}`, but no entry has that id"),
+                    )
+                    .field(format!("related[{i}]"))
+                    .at_opt(e.pos(&format!("related[{i}]"))),
                 );
             }
         }

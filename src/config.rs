@@ -96,7 +96,12 @@ impl Config {
                 .at_opt(pos)
         };
         if raw.title.trim().is_empty() {
-            diags.push(err("required", "`title` must not be empty".into(), "title", None));
+            diags.push(err(
+                "required",
+                "`title` must not be empty".into(),
+                "title",
+                None,
+            ));
         }
         let (base_url, base_path) = match split_base_url(&raw.base_url.value) {
             Ok(parts) => parts,
@@ -126,10 +131,14 @@ impl Config {
         let repository = match raw.repository {
             Some(repo) => {
                 let url = repo.value.trim().trim_end_matches('/').to_owned();
-                if !(url.starts_with("https://") || url.starts_with("http://")) || url.contains(' ') {
+                if !(url.starts_with("https://") || url.starts_with("http://")) || url.contains(' ')
+                {
                     diags.push(err(
                         "bad-url",
-                        format!("`repository` must be an http(s) URL, found `{}`", repo.value),
+                        format!(
+                            "`repository` must be an http(s) URL, found `{}`",
+                            repo.value
+                        ),
                         "repository",
                         Some(repo.pos()),
                     ));
@@ -196,14 +205,24 @@ pub fn split_base_url(url: &str) -> Result<(String, String), String> {
         return Err(format!("`base_url` has no host: `{url}`"));
     }
     if url.contains(['?', '#', ' ', '"', '<', '>', '\'', '\\']) {
-        return Err(format!("`base_url` must be a plain URL without query, fragment or spaces: `{url}`"));
+        return Err(format!(
+            "`base_url` must be a plain URL without query, fragment or spaces: `{url}`"
+        ));
     }
     let path = match rest.find('/') {
         Some(i) => &rest[i..],
         None => "/",
     };
-    let path = if path.ends_with('/') { path.to_owned() } else { format!("{path}/") };
-    let base = if url.ends_with('/') { url.to_owned() } else { format!("{url}/") };
+    let path = if path.ends_with('/') {
+        path.to_owned()
+    } else {
+        format!("{path}/")
+    };
+    let base = if url.ends_with('/') {
+        url.to_owned()
+    } else {
+        format!("{url}/")
+    };
     Ok((base, path))
 }
 

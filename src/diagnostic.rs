@@ -57,7 +57,11 @@ impl Diagnostic {
     }
 
     /// A warning in `file` with no position yet.
-    pub fn warning(file: impl Into<String>, rule: &'static str, message: impl Into<String>) -> Self {
+    pub fn warning(
+        file: impl Into<String>,
+        rule: &'static str,
+        message: impl Into<String>,
+    ) -> Self {
         Diagnostic {
             severity: Severity::Warning,
             ..Diagnostic::error(file, rule, message)
@@ -109,7 +113,10 @@ pub struct Report {
 impl Report {
     /// A report that quotes source lines by reading the files under `root` when printed.
     pub fn for_root(root: &Path) -> Report {
-        Report { root: Some(root.to_owned()), ..Report::default() }
+        Report {
+            root: Some(root.to_owned()),
+            ..Report::default()
+        }
     }
 
     /// Adds one problem.
@@ -138,9 +145,8 @@ impl Report {
     pub fn sorted(&self) -> Vec<&Diagnostic> {
         let mut all: Vec<&Diagnostic> = self.diagnostics.iter().collect();
         all.sort_by(|a, b| {
-            (&a.file, a.line, a.column, a.severity, a.rule, &a.message).cmp(&(
-                &b.file, b.line, b.column, b.severity, b.rule, &b.message,
-            ))
+            (&a.file, a.line, a.column, a.severity, a.rule, &a.message)
+                .cmp(&(&b.file, b.line, b.column, b.severity, b.rule, &b.message))
         });
         all.dedup();
         all
@@ -217,7 +223,10 @@ impl Report {
                 let num = d.line.unwrap_or(0).to_string();
                 let pad = " ".repeat(num.len());
                 let col = d.column.unwrap_or(1).max(1) as usize;
-                let shown: String = text.chars().map(|c| if c == '\t' { ' ' } else { c }).collect();
+                let shown: String = text
+                    .chars()
+                    .map(|c| if c == '\t' { ' ' } else { c })
+                    .collect();
                 let width = caret_width(&shown, col);
                 let _ = writeln!(out, "{pad} |");
                 let _ = writeln!(out, "{num} | {shown}");
@@ -232,7 +241,10 @@ impl Report {
     /// `2 errors, 5 warnings in 3 files`.
     pub fn summary(&self) -> String {
         let sorted = self.sorted();
-        let errors = sorted.iter().filter(|d| d.severity == Severity::Error).count();
+        let errors = sorted
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .count();
         let warnings = sorted.len() - errors;
         let mut files: Vec<&str> = sorted.iter().map(|d| d.file.as_str()).collect();
         files.dedup();
@@ -277,7 +289,11 @@ impl Report {
             if let Some(col) = d.column {
                 let _ = write!(props, ",col={col}");
             }
-            let _ = write!(props, ",title={}", gh_property(&format!("kbgen({})", d.rule)));
+            let _ = write!(
+                props,
+                ",title={}",
+                gh_property(&format!("kbgen({})", d.rule))
+            );
             let mut msg = d.message.clone();
             if let Some(field) = &d.field {
                 msg = format!("{msg} (field `{field}`)");
@@ -325,7 +341,9 @@ fn plural(n: usize, word: &str) -> String {
 
 /// Escapes the message part of a GitHub workflow command.
 fn gh_data(s: &str) -> String {
-    s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
 }
 
 /// Escapes a property value of a GitHub workflow command.
@@ -340,16 +358,32 @@ mod tests {
     #[test]
     fn human_format_quotes_the_line_with_a_caret() {
         let mut r = Report::default();
-        r.add_source("content/a/b.md", "---\ntitle: x\nupdated: 2999-01-01\n---\n");
+        r.add_source(
+            "content/a/b.md",
+            "---\ntitle: x\nupdated: 2999-01-01\n---\n",
+        );
         r.push(
-            Diagnostic::error("content/a/b.md", "future-date", "`updated` is in the future")
-                .at(3, 10)
-                .field("updated"),
+            Diagnostic::error(
+                "content/a/b.md",
+                "future-date",
+                "`updated` is in the future",
+            )
+            .at(3, 10)
+            .field("updated"),
         );
         let out = r.render_human();
-        assert!(out.contains("error[future-date]: `updated` is in the future"), "{out}");
-        assert!(out.contains("--> content/a/b.md:3:10 (field `updated`)"), "{out}");
-        assert!(out.contains("3 | updated: 2999-01-01\n  |          ^^^^^^^^^^"), "{out}");
+        assert!(
+            out.contains("error[future-date]: `updated` is in the future"),
+            "{out}"
+        );
+        assert!(
+            out.contains("--> content/a/b.md:3:10 (field `updated`)"),
+            "{out}"
+        );
+        assert!(
+            out.contains("3 | updated: 2999-01-01\n  |          ^^^^^^^^^^"),
+            "{out}"
+        );
         assert!(out.ends_with("1 error, 0 warnings in 1 file\n"), "{out}");
     }
 
@@ -358,6 +392,11 @@ mod tests {
         let mut r = Report::default();
         r.push(Diagnostic::warning("content/a,b.md", "r", "50%\nmore").at(4, 3));
         let out = r.render_github();
-        assert!(out.starts_with("::warning file=content/a%2Cb.md,line=4,col=3,title=kbgen(r)::50%25%0Amore\n"), "{out}");
+        assert!(
+            out.starts_with(
+                "::warning file=content/a%2Cb.md,line=4,col=3,title=kbgen(r)::50%25%0Amore\n"
+            ),
+            "{out}"
+        );
     }
 }

@@ -18,7 +18,10 @@ use crate::yaml::{self, Spanned};
 /// An entry as written in its file.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-#[schemars(title = "kbgen entry", description = "One error entry of a kbgen knowledge base.")]
+#[schemars(
+    title = "kbgen entry",
+    description = "One error entry of a kbgen knowledge base."
+)]
 pub struct RawEntry {
     /// The page title, plain text.
     pub title: Spanned<String>,
@@ -157,19 +160,32 @@ impl Entry {
 /// True for lower-case `[a-z0-9]+(-[a-z0-9]+)*`.
 pub fn is_slug(s: &str) -> bool {
     !s.is_empty()
-        && s.split('-')
-            .all(|part| !part.is_empty() && part.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()))
+        && s.split('-').all(|part| {
+            !part.is_empty()
+                && part
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        })
 }
 
 /// Decodes file bytes: refuses NUL bytes and invalid UTF-8, drops a BOM, folds CRLF.
 pub fn decode(bytes: &[u8], file: &str) -> Result<String, Box<Diagnostic>> {
     if bytes.is_empty() || bytes.iter().all(u8::is_ascii_whitespace) {
-        return Err(Box::new(Diagnostic::error(file, "empty-file", "the file is empty")));
+        return Err(Box::new(Diagnostic::error(
+            file,
+            "empty-file",
+            "the file is empty",
+        )));
     }
     if let Some(i) = bytes.iter().position(|&b| b == 0) {
         let (line, col) = byte_pos(bytes, i);
         return Err(Box::new(
-            Diagnostic::error(file, "encoding", "the file contains a NUL byte; records are UTF-8 text").at(line, col),
+            Diagnostic::error(
+                file,
+                "encoding",
+                "the file contains a NUL byte; records are UTF-8 text",
+            )
+            .at(line, col),
         ));
     }
     let text = match std::str::from_utf8(bytes) {
@@ -182,13 +198,20 @@ pub fn decode(bytes: &[u8], file: &str) -> Result<String, Box<Diagnostic>> {
         }
     };
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    Ok(if text.contains('\r') { text.replace("\r\n", "\n") } else { text.to_owned() })
+    Ok(if text.contains('\r') {
+        text.replace("\r\n", "\n")
+    } else {
+        text.to_owned()
+    })
 }
 
 fn byte_pos(bytes: &[u8], i: usize) -> (u32, u32) {
     let before = &bytes[..i];
     let line = before.iter().filter(|&&b| b == b'\n').count() as u32 + 1;
-    let start = before.iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1);
+    let start = before
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |p| p + 1);
     let col = String::from_utf8_lossy(&before[start..]).chars().count() as u32 + 1;
     (line, col)
 }
@@ -222,12 +245,21 @@ pub fn split_front_matter<'a>(text: &'a str, file: &str) -> Result<Split<'a>, Bo
         if bare == "---" || bare == "..." {
             let yaml = format!("\n{}", &text[first.len()..offset]);
             let body = &text[offset + line.len()..];
-            return Ok(Split { yaml, body, body_line: line_no + 1 });
+            return Ok(Split {
+                yaml,
+                body,
+                body_line: line_no + 1,
+            });
         }
         offset += line.len();
     }
     Err(Box::new(
-        Diagnostic::error(file, "front-matter", "the front matter opened on line 1 is never closed with `---`").at(1, 1),
+        Diagnostic::error(
+            file,
+            "front-matter",
+            "the front matter opened on line 1 is never closed with `---`",
+        )
+        .at(1, 1),
     ))
 }
 
@@ -240,7 +272,13 @@ pub fn today() -> Date {
 /// Parses one record file into an entry.
 ///
 /// `file` is the path relative to the site root, `platform` and `slug` come from it.
-pub fn parse(bytes: &[u8], file: &str, platform: &str, slug: &str, today: Date) -> Result<Entry, Vec<Diagnostic>> {
+pub fn parse(
+    bytes: &[u8],
+    file: &str,
+    platform: &str,
+    slug: &str,
+    today: Date,
+) -> Result<Entry, Vec<Diagnostic>> {
     let text = decode(bytes, file).map_err(|d| vec![*d])?;
     let is_md = file.ends_with(".md");
     let (yaml_text, body, body_line) = if is_md {
@@ -249,14 +287,33 @@ pub fn parse(bytes: &[u8], file: &str, platform: &str, slug: &str, today: Date) 
     } else {
         (text.clone(), String::new(), 0)
     };
-    let raw: RawEntry = yaml::from_str(&yaml_text, file).map_err(|d| vec![front_matter_shape(*d, is_md)])?;
-    resolve(raw, Resolve { file, platform, slug, body, body_line, is_md, today })
+    let raw: RawEntry =
+        yaml::from_str(&yaml_text, file).map_err(|d| vec![front_matter_shape(*d, is_md)])?;
+    resolve(
+        raw,
+        Resolve {
+            file,
+            platform,
+            slug,
+            body,
+            body_line,
+            is_md,
+            today,
+        },
+    )
 }
 
 fn front_matter_shape(mut d: Diagnostic, is_md: bool) -> Diagnostic {
-    if d.message.contains("expected struct RawEntry") || d.message.contains("expected a mapping") {
-        let what = if is_md { "front matter" } else { "a YAML entry" };
-        d.message = format!("{what} must be a mapping of fields (`title: ...`), not a list or a single value");
+    let top_level_not_a_mapping = d.field.is_none() && d.message.contains("mapping");
+    if d.message.contains("expected struct RawEntry") || top_level_not_a_mapping {
+        let what = if is_md {
+            "front matter"
+        } else {
+            "a YAML entry"
+        };
+        d.message = format!(
+            "{what} must be a mapping of fields (`title: ...`), not a list or a single value"
+        );
         d.rule = "wrong-type";
     }
     d
@@ -277,20 +334,38 @@ fn resolve(raw: RawEntry, r: Resolve<'_>) -> Result<Entry, Vec<Diagnostic>> {
     let mut diags = Vec::new();
     let mut positions = BTreeMap::new();
     let mut err = |rule, field: String, pos: (u32, u32), msg: String| {
-        diags.push(Diagnostic::error(file, rule, msg).field(field).at(pos.0, pos.1));
+        diags.push(
+            Diagnostic::error(file, rule, msg)
+                .field(field)
+                .at(pos.0, pos.1),
+        );
     };
 
-    let text_field = |name: &str, v: &Spanned<String>, positions: &mut BTreeMap<String, (u32, u32)>| {
-        positions.insert(name.to_owned(), v.pos());
-        v.value.trim().to_owned()
-    };
+    let text_field =
+        |name: &str, v: &Spanned<String>, positions: &mut BTreeMap<String, (u32, u32)>| {
+            positions.insert(name.to_owned(), v.pos());
+            v.value.trim().to_owned()
+        };
     let title = text_field("title", &raw.title, &mut positions);
     let summary = text_field("summary", &raw.summary, &mut positions);
-    for (name, value, pos) in [("title", &title, raw.title.pos()), ("summary", &summary, raw.summary.pos())] {
+    for (name, value, pos) in [
+        ("title", &title, raw.title.pos()),
+        ("summary", &summary, raw.summary.pos()),
+    ] {
         if value.is_empty() {
-            err("required", name.into(), pos, format!("`{name}` must not be empty"));
+            err(
+                "required",
+                name.into(),
+                pos,
+                format!("`{name}` must not be empty"),
+            );
         } else if value.contains('\n') {
-            err("wrong-type", name.into(), pos, format!("`{name}` must be one line of plain text"));
+            err(
+                "wrong-type",
+                name.into(),
+                pos,
+                format!("`{name}` must be one line of plain text"),
+            );
         }
     }
 
@@ -301,7 +376,12 @@ fn resolve(raw: RawEntry, r: Resolve<'_>) -> Result<Entry, Vec<Diagnostic>> {
         // Signatures are verbatim: only a trailing newline from a `|` block scalar is dropped.
         let sig = s.value.trim_end_matches('\n');
         if sig.trim().is_empty() {
-            err("required", format!("signatures[{i}]"), s.pos(), "a signature must not be empty".into());
+            err(
+                "required",
+                format!("signatures[{i}]"),
+                s.pos(),
+                "a signature must not be empty".into(),
+            );
         } else {
             signatures.push(sig.to_owned());
         }
@@ -322,7 +402,10 @@ fn resolve(raw: RawEntry, r: Resolve<'_>) -> Result<Entry, Vec<Diagnostic>> {
                 "future-date",
                 "updated".into(),
                 raw.updated.pos(),
-                format!("`updated` is {d}, which is in the future (today is {})", r.today),
+                format!(
+                    "`updated` is {d}, which is in the future (today is {})",
+                    r.today
+                ),
             );
             d
         }
@@ -385,10 +468,20 @@ fn resolve(raw: RawEntry, r: Resolve<'_>) -> Result<Entry, Vec<Diagnostic>> {
         let title = s.value.title.value.trim().to_owned();
         let url = s.value.url.value.trim().to_owned();
         if title.is_empty() {
-            err("required", format!("sources[{i}].title"), s.value.title.pos(), "a source needs a title".into());
+            err(
+                "required",
+                format!("sources[{i}].title"),
+                s.value.title.pos(),
+                "a source needs a title".into(),
+            );
         }
         if let Err(why) = check_url(&url) {
-            err("bad-url", format!("sources[{i}].url"), s.value.url.pos(), why);
+            err(
+                "bad-url",
+                format!("sources[{i}].url"),
+                s.value.url.pos(),
+                why,
+            );
         }
         sources.push(Source { title, url });
     }
@@ -399,7 +492,12 @@ fn resolve(raw: RawEntry, r: Resolve<'_>) -> Result<Entry, Vec<Diagnostic>> {
         let q = f.value.q.value.trim().to_owned();
         let a = f.value.a.value.trim().to_owned();
         if q.is_empty() || a.is_empty() {
-            err("required", format!("faq[{i}]"), f.pos(), "an FAQ item needs both `q` and `a`".into());
+            err(
+                "required",
+                format!("faq[{i}]"),
+                f.pos(),
+                "an FAQ item needs both `q` and `a`".into(),
+            );
             continue;
         }
         faq.push(Faq { q, a });
@@ -433,7 +531,11 @@ fn resolve(raw: RawEntry, r: Resolve<'_>) -> Result<Entry, Vec<Diagnostic>> {
     } else {
         yaml_body.unwrap_or_default()
     };
-    let body_line = if r.is_md { r.body_line } else { positions.get("body").map_or(0, |p| p.0) };
+    let body_line = if r.is_md {
+        r.body_line
+    } else {
+        positions.get("body").map_or(0, |p| p.0)
+    };
 
     if !diags.is_empty() {
         return Err(diags);
@@ -469,11 +571,17 @@ fn resolve(raw: RawEntry, r: Resolve<'_>) -> Result<Entry, Vec<Diagnostic>> {
 pub fn parse_date(s: &str) -> Result<Date, String> {
     let s = s.trim();
     let shape_ok = s.len() == 10
-        && s.bytes()
-            .enumerate()
-            .all(|(i, b)| if i == 4 || i == 7 { b == b'-' } else { b.is_ascii_digit() });
+        && s.bytes().enumerate().all(|(i, b)| {
+            if i == 4 || i == 7 {
+                b == b'-'
+            } else {
+                b.is_ascii_digit()
+            }
+        });
     if !shape_ok {
-        return Err(format!("`updated` must be a date written YYYY-MM-DD, found `{s}`"));
+        return Err(format!(
+            "`updated` must be a date written YYYY-MM-DD, found `{s}`"
+        ));
     }
     let num = |r: std::ops::Range<usize>| s[r].parse::<i16>().unwrap_or(0);
     let (y, m, d) = (num(0..4), num(5..7) as i8, num(8..10) as i8);
@@ -488,15 +596,20 @@ pub fn check_url(url: &str) -> Result<(), String> {
         .ok_or_else(|| format!("source URL `{url}` must start with http:// or https://"))?;
     let host = rest.split(['/', '?', '#']).next().unwrap_or("");
     let host_ok = !host.is_empty()
-        && host
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']' | '@' | '_'))
+        && host.chars().all(|c| {
+            c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']' | '@' | '_')
+        })
         && !host.starts_with(['.', '-', ':']);
     if !host_ok {
         return Err(format!("source URL `{url}` has no valid host"));
     }
-    if url.chars().any(|c| c.is_whitespace() || c.is_control() || matches!(c, '"' | '<' | '>' | '\\' | '`')) {
-        return Err(format!("source URL `{url}` contains spaces or characters that are not allowed in a URL"));
+    if url
+        .chars()
+        .any(|c| c.is_whitespace() || c.is_control() || matches!(c, '"' | '<' | '>' | '\\' | '`'))
+    {
+        return Err(format!(
+            "source URL `{url}` contains spaces or characters that are not allowed in a URL"
+        ));
     }
     Ok(())
 }
@@ -509,7 +622,8 @@ mod tests {
         Date::new(2026, 11, 29).unwrap()
     }
 
-    const MIN: &str = "---\ntitle: T\nsummary: S\nsignatures: ['E: x']\nupdated: 2026-01-02\n---\n\nBody\n";
+    const MIN: &str =
+        "---\ntitle: T\nsummary: S\nsignatures: ['E: x']\nupdated: 2026-01-02\n---\n\nBody\n";
 
     #[test]
     fn minimal_md_entry_parses_with_body_line() {
@@ -531,9 +645,10 @@ mod tests {
 
     #[test]
     fn several_problems_in_one_file_are_all_reported() {
-        let text = MIN
-            .replace("2026-01-02", "2026-02-30")
-            .replace("summary: S", "summary: S\ntags: [Bad Tag]\nsources: [{title: x, url: 'javascript:alert(1)'}]");
+        let text = MIN.replace("2026-01-02", "2026-02-30").replace(
+            "summary: S",
+            "summary: S\ntags: [Bad Tag]\nsources: [{title: x, url: 'javascript:alert(1)'}]",
+        );
         let diags = parse(text.as_bytes(), "content/p/s.md", "p", "s", today()).unwrap_err();
         let rules: Vec<_> = diags.iter().map(|d| d.rule).collect();
         assert_eq!(rules, ["bad-date", "bad-tag", "bad-url"], "{diags:?}");
@@ -544,7 +659,10 @@ mod tests {
     fn dates_are_strict() {
         assert!(parse_date("2026-1-2").is_err());
         assert!(parse_date("2026-13-01").is_err());
-        assert_eq!(parse_date("2024-02-29").unwrap(), Date::new(2024, 2, 29).unwrap());
+        assert_eq!(
+            parse_date("2024-02-29").unwrap(),
+            Date::new(2024, 2, 29).unwrap()
+        );
     }
 
     #[test]

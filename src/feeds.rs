@@ -32,9 +32,15 @@ pub fn xml_escape(s: &str) -> String {
 /// Every page, with `<lastmod>` from `updated`. `pages` are (path, lastmod) pairs
 /// of the non-entry pages.
 pub fn sitemap(site: &Site, pages: &[(String, Option<String>)]) -> String {
-    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    let mut out = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
     let mut url = |path: &str, lastmod: Option<&str>| {
-        let _ = write!(out, "  <url><loc>{}</loc>", xml_escape(&site.config.absolute(path)));
+        let _ = write!(
+            out,
+            "  <url><loc>{}</loc>",
+            xml_escape(&site.config.absolute(path))
+        );
         if let Some(d) = lastmod {
             let _ = write!(out, "<lastmod>{d}</lastmod>");
         }
@@ -52,7 +58,10 @@ pub fn sitemap(site: &Site, pages: &[(String, Option<String>)]) -> String {
 
 /// Allows everything and names the sitemap.
 pub fn robots(site: &Site) -> String {
-    format!("User-agent: *\nAllow: /\n\nSitemap: {}\n", site.config.absolute("sitemap.xml"))
+    format!(
+        "User-agent: *\nAllow: /\n\nSitemap: {}\n",
+        site.config.absolute("sitemap.xml")
+    )
 }
 
 /// The most recently updated entries, newest first (ties by id).
@@ -67,26 +76,54 @@ pub fn recent(site: &Site, n: usize) -> Vec<&crate::entry::Entry> {
 pub fn atom(site: &Site) -> String {
     let cfg = &site.config;
     let entries = recent(site, FEED_ENTRIES);
-    let updated = entries.first().map(|e| e.updated.to_string()).unwrap_or_else(|| "1970-01-01".into());
-    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\"");
-    let _ = write!(out, " xml:lang=\"{}\">\n", xml_escape(&cfg.language));
+    let updated = entries
+        .first()
+        .map(|e| e.updated.to_string())
+        .unwrap_or_else(|| "1970-01-01".into());
+    let mut out = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\"",
+    );
+    let _ = writeln!(out, " xml:lang=\"{}\">", xml_escape(&cfg.language));
     let _ = writeln!(out, "  <title>{}</title>", xml_escape(&cfg.title));
     if !cfg.description.is_empty() {
-        let _ = writeln!(out, "  <subtitle>{}</subtitle>", xml_escape(&cfg.description));
+        let _ = writeln!(
+            out,
+            "  <subtitle>{}</subtitle>",
+            xml_escape(&cfg.description)
+        );
     }
-    let _ = writeln!(out, "  <link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>", xml_escape(&cfg.absolute("atom.xml")));
-    let _ = writeln!(out, "  <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>", xml_escape(&cfg.base_url));
+    let _ = writeln!(
+        out,
+        "  <link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>",
+        xml_escape(&cfg.absolute("atom.xml"))
+    );
+    let _ = writeln!(
+        out,
+        "  <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>",
+        xml_escape(&cfg.base_url)
+    );
     let _ = writeln!(out, "  <id>{}</id>", xml_escape(&cfg.base_url));
     let _ = writeln!(out, "  <updated>{updated}T00:00:00Z</updated>");
-    let _ = writeln!(out, "  <generator uri=\"https://github.com/kbgen/kbgen\">kbgen</generator>");
+    let _ = writeln!(
+        out,
+        "  <generator uri=\"https://github.com/kbgen/kbgen\">kbgen</generator>"
+    );
     for e in entries {
         let link = cfg.absolute(&format!("{}/", e.id));
         let _ = writeln!(out, "  <entry>");
         let _ = writeln!(out, "    <title>{}</title>", xml_escape(&e.title));
-        let _ = writeln!(out, "    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>", xml_escape(&link));
+        let _ = writeln!(
+            out,
+            "    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>",
+            xml_escape(&link)
+        );
         let _ = writeln!(out, "    <id>{}</id>", xml_escape(&link));
         let _ = writeln!(out, "    <updated>{}T00:00:00Z</updated>", e.updated);
-        let _ = writeln!(out, "    <author><name>{}</name></author>", xml_escape(&cfg.title));
+        let _ = writeln!(
+            out,
+            "    <author><name>{}</name></author>",
+            xml_escape(&cfg.title)
+        );
         let _ = writeln!(out, "    <summary>{}</summary>", xml_escape(&e.summary));
         let _ = writeln!(out, "  </entry>");
     }

@@ -23,7 +23,10 @@ pub const PLATFORM_FILE: &str = "_platform.yaml";
 /// `_platform.yaml` as written.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-#[schemars(title = "kbgen platform", description = "content/<platform>/_platform.yaml")]
+#[schemars(
+    title = "kbgen platform",
+    description = "content/<platform>/_platform.yaml"
+)]
 pub struct RawPlatform {
     /// Display name, e.g. `OpenRouter`.
     pub name: Spanned<String>,
@@ -83,8 +86,13 @@ pub struct LoadOptions {
 
 /// Reads a file as text for a record; refuses huge files before reading them.
 pub fn read_limited(path: &Path, rel: &str) -> Result<Vec<u8>, Box<Diagnostic>> {
-    let meta = std::fs::metadata(path)
-        .map_err(|e| Box::new(Diagnostic::error(rel, "io", format!("cannot read the file: {e}"))))?;
+    let meta = std::fs::metadata(path).map_err(|e| {
+        Box::new(Diagnostic::error(
+            rel,
+            "io",
+            format!("cannot read the file: {e}"),
+        ))
+    })?;
     if meta.len() > MAX_FILE_BYTES {
         return Err(Box::new(Diagnostic::error(
             rel,
@@ -96,7 +104,13 @@ pub fn read_limited(path: &Path, rel: &str) -> Result<Vec<u8>, Box<Diagnostic>> 
             ),
         )));
     }
-    std::fs::read(path).map_err(|e| Box::new(Diagnostic::error(rel, "io", format!("cannot read the file: {e}"))))
+    std::fs::read(path).map_err(|e| {
+        Box::new(Diagnostic::error(
+            rel,
+            "io",
+            format!("cannot read the file: {e}"),
+        ))
+    })
 }
 
 /// Loads the site under `root`. Returns the site when `kbgen.yaml` was usable,
@@ -151,7 +165,13 @@ pub fn load(root: &Path, opts: LoadOptions) -> (Option<Site>, Report) {
         });
     }
 
-    let site = config.map(|config| Site { root: root.to_owned(), config, platforms, entries, drafts_left_out });
+    let site = config.map(|config| Site {
+        root: root.to_owned(),
+        config,
+        platforms,
+        entries,
+        drafts_left_out,
+    });
     (site, report)
 }
 
@@ -161,7 +181,10 @@ fn load_config(root: &Path, report: &mut Report) -> Option<Config> {
         report.push(Diagnostic::error(
             CONFIG_FILE,
             "missing-config",
-            format!("no {CONFIG_FILE} in {}: is this a kbgen site? (`kbgen init DIR` starts one)", root.display()),
+            format!(
+                "no {CONFIG_FILE} in {}: is this a kbgen site? (`kbgen init DIR` starts one)",
+                root.display()
+            ),
         ));
         return None;
     }
@@ -185,13 +208,21 @@ fn load_platform(root: &Path, slug: &str, rel: &str) -> Result<Platform, Vec<Dia
     let mut diags = Vec::new();
     let name = raw.name.value.trim().to_owned();
     if name.is_empty() {
-        diags.push(Diagnostic::error(rel, "required", "`name` must not be empty").field("name").at_opt(Some(raw.name.pos())));
+        diags.push(
+            Diagnostic::error(rel, "required", "`name` must not be empty")
+                .field("name")
+                .at_opt(Some(raw.name.pos())),
+        );
     }
     let homepage = match raw.homepage {
         Some(h) => match entry::check_url(h.value.trim()) {
             Ok(()) => Some(h.value.trim().to_owned()),
             Err(why) => {
-                diags.push(Diagnostic::error(rel, "bad-url", why.replace("source URL", "homepage")).field("homepage").at_opt(Some(h.pos())));
+                diags.push(
+                    Diagnostic::error(rel, "bad-url", why.replace("source URL", "homepage"))
+                        .field("homepage")
+                        .at_opt(Some(h.pos())),
+                );
                 None
             }
         },
@@ -225,7 +256,11 @@ fn list_content(root: &Path) -> (Vec<(String, String)>, Vec<RecordFile>, Vec<Dia
     let mut diags = Vec::new();
     let content = root.join("content");
     if !content.is_dir() {
-        diags.push(Diagnostic::error("content", "missing-content", "there is no content/ folder: entries live in content/<platform>/<slug>.md"));
+        diags.push(Diagnostic::error(
+            "content",
+            "missing-content",
+            "there is no content/ folder: entries live in content/<platform>/<slug>.md",
+        ));
         return (platforms, records, diags);
     }
     let walker = walkdir::WalkDir::new(&content)
@@ -238,7 +273,10 @@ fn list_content(root: &Path) -> (Vec<(String, String)>, Vec<RecordFile>, Vec<Dia
         let item = match item {
             Ok(i) => i,
             Err(e) => {
-                let rel = e.path().map(|p| rel_path(root, p)).unwrap_or_else(|| "content".into());
+                let rel = e
+                    .path()
+                    .map(|p| rel_path(root, p))
+                    .unwrap_or_else(|| "content".into());
                 diags.push(Diagnostic::error(rel, "io", format!("cannot read: {e}")));
                 continue;
             }
@@ -249,7 +287,11 @@ fn list_content(root: &Path) -> (Vec<(String, String)>, Vec<RecordFile>, Vec<Dia
         if item.depth() == 1 {
             if !is_dir {
                 if !is_hidden(&name) {
-                    diags.push(Diagnostic::error(rel, "misplaced-file", "entries live in content/<platform>/, not directly in content/"));
+                    diags.push(Diagnostic::error(
+                        rel,
+                        "misplaced-file",
+                        "entries live in content/<platform>/, not directly in content/",
+                    ));
                 }
                 continue;
             }
@@ -272,9 +314,18 @@ fn list_content(root: &Path) -> (Vec<(String, String)>, Vec<RecordFile>, Vec<Dia
         if is_hidden(&name) {
             continue;
         }
-        let platform = item.path().parent().and_then(|p| p.file_name()).map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let platform = item
+            .path()
+            .parent()
+            .and_then(|p| p.file_name())
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
         if is_dir {
-            diags.push(Diagnostic::warning(rel, "stray-file", "folders inside a platform folder are not read"));
+            diags.push(Diagnostic::warning(
+                rel,
+                "stray-file",
+                "folders inside a platform folder are not read",
+            ));
             continue;
         }
         let (stem, ext) = match name.rsplit_once('.') {
@@ -284,11 +335,19 @@ fn list_content(root: &Path) -> (Vec<(String, String)>, Vec<RecordFile>, Vec<Dia
         match ext {
             "md" | "yaml" => {}
             "yml" => {
-                diags.push(Diagnostic::error(rel, "bad-extension", "records end in .yaml, not .yml"));
+                diags.push(Diagnostic::error(
+                    rel,
+                    "bad-extension",
+                    "records end in .yaml, not .yml",
+                ));
                 continue;
             }
             _ => {
-                diags.push(Diagnostic::warning(rel, "stray-file", "only .md and .yaml files are entries; this file is ignored"));
+                diags.push(Diagnostic::warning(
+                    rel,
+                    "stray-file",
+                    "only .md and .yaml files are entries; this file is ignored",
+                ));
                 continue;
             }
         }
@@ -296,7 +355,11 @@ fn list_content(root: &Path) -> (Vec<(String, String)>, Vec<RecordFile>, Vec<Dia
             diags.push(Diagnostic::error(rel, "bad-slug", format!("entry file name `{stem}` must be lower-case words joined by `-` (like `expired-key`)")));
             continue;
         }
-        records.push(RecordFile { rel, platform, slug: stem.to_owned() });
+        records.push(RecordFile {
+            rel,
+            platform,
+            slug: stem.to_owned(),
+        });
     }
     (platforms, records, diags)
 }
@@ -308,7 +371,10 @@ fn is_hidden(name: &str) -> bool {
 /// `root/content/x/y.md` -> `content/x/y.md`.
 pub fn rel_path(root: &Path, path: &Path) -> String {
     let rel = path.strip_prefix(root).unwrap_or(path);
-    rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
+    rel.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
 }
 
 fn duplicate_ids(entries: &[Entry]) -> Vec<Diagnostic> {

@@ -10,7 +10,11 @@ use clap::{Parser, Subcommand};
 use kbgen::{BuildOptions, Format, LoadOptions};
 
 #[derive(Parser)]
-#[command(name = "kbgen", version, about = "A static-site generator for troubleshooting knowledge bases")]
+#[command(
+    name = "kbgen",
+    version,
+    about = "A static-site generator for troubleshooting knowledge bases"
+)]
 #[command(propagate_version = true)]
 struct Cli {
     #[command(subcommand)]
@@ -25,7 +29,9 @@ enum Command {
 
 /// Build the site into a folder of static files.
 #[derive(clap::Args)]
-#[command(after_help = "Examples:\n  kbgen build\n  kbgen build --root my-kb --output /tmp/site --base-url https://me.github.io/kb/")]
+#[command(
+    after_help = "Examples:\n  kbgen build\n  kbgen build --root my-kb --output /tmp/site --base-url https://me.github.io/kb/"
+)]
 struct BuildArgs {
     /// The site folder (holds kbgen.yaml).
     #[arg(long, default_value = ".")]
@@ -46,7 +52,9 @@ struct BuildArgs {
 
 /// Check the site for errors and content problems without building it.
 #[derive(clap::Args)]
-#[command(after_help = "Examples:\n  kbgen check\n  kbgen check --strict --format github   # in CI: problems show on the PR diff")]
+#[command(
+    after_help = "Examples:\n  kbgen check\n  kbgen check --strict --format github   # in CI: problems show on the PR diff"
+)]
 struct CheckArgs {
     /// The site folder (holds kbgen.yaml).
     #[arg(long, default_value = ".")]
@@ -92,7 +100,8 @@ impl BuildArgs {
 
 impl CheckArgs {
     fn run(self) -> ExitCode {
-        let (_site, mut report) = kbgen::site::load_checked(&self.root, LoadOptions { drafts: true });
+        let (_site, mut report) =
+            kbgen::site::load_checked(&self.root, LoadOptions { drafts: true });
         if self.strict {
             report.make_warnings_errors();
         }
@@ -101,6 +110,10 @@ impl CheckArgs {
             Format::Human => eprint!("{out}"),
             Format::Json | Format::Github => print!("{out}"),
         }
-        if report.has_errors() { ExitCode::from(1) } else { ExitCode::SUCCESS }
+        if report.has_errors() {
+            ExitCode::from(1)
+        } else {
+            ExitCode::SUCCESS
+        }
     }
 }

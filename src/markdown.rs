@@ -16,8 +16,22 @@ use pulldown_cmark::{CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag
 
 /// Ids the entry template gives its own sections; body headings never take them.
 pub const RESERVED_IDS: &[&str] = &[
-    "main", "signatures", "quick-fix", "causes", "fixes", "checks", "steps", "prevention", "sources", "evidence",
-    "faq", "related", "toc", "search", "search-results", "updated",
+    "main",
+    "signatures",
+    "quick-fix",
+    "causes",
+    "fixes",
+    "checks",
+    "steps",
+    "prevention",
+    "sources",
+    "evidence",
+    "faq",
+    "related",
+    "toc",
+    "search",
+    "search-results",
+    "updated",
 ];
 
 /// Where a piece of Markdown lives, for rewriting links to other records.
@@ -81,7 +95,11 @@ pub fn render_with_ids(md: &str, ctx: LinkContext<'_>, used_ids: &mut HashSet<St
     while i < events.len() {
         match &mut events[i] {
             Event::Html(_) | Event::InlineHtml(_) => needs_sanitizer = true,
-            Event::Start(Tag::Link { dest_url, link_type, .. }) => {
+            Event::Start(Tag::Link {
+                dest_url,
+                link_type,
+                ..
+            }) => {
                 if !matches!(link_type, LinkType::Email) && !is_safe_url(dest_url) {
                     needs_sanitizer = true;
                 }
@@ -90,19 +108,28 @@ pub fn render_with_ids(md: &str, ctx: LinkContext<'_>, used_ids: &mut HashSet<St
                         "{}{}/{}",
                         ctx.base_path,
                         link.id,
-                        link.anchor.as_deref().map(|a| format!("#{a}")).unwrap_or_default()
+                        link.anchor
+                            .as_deref()
+                            .map(|a| format!("#{a}"))
+                            .unwrap_or_default()
                     ));
                     record_links.push(link);
                 }
             }
-            Event::Start(Tag::Image { dest_url, .. }) if !is_safe_url(dest_url) => needs_sanitizer = true,
+            Event::Start(Tag::Image { dest_url, .. }) if !is_safe_url(dest_url) => {
+                needs_sanitizer = true
+            }
             Event::Start(Tag::Heading { .. }) => {
                 let text = plain_text_until_end(&events[i + 1..]);
                 if let Event::Start(Tag::Heading { level, id, .. }) = &mut events[i] {
                     let wanted = id.as_deref().map(slugify).unwrap_or_else(|| slugify(&text));
                     let unique = unique_id(&wanted, used_ids);
                     *id = Some(CowStr::from(unique.clone()));
-                    headings.push(Heading { level: level_number(*level), id: unique, text });
+                    headings.push(Heading {
+                        level: level_number(*level),
+                        id: unique,
+                        text,
+                    });
                 }
             }
             _ => {}
@@ -115,7 +142,11 @@ pub fn render_with_ids(md: &str, ctx: LinkContext<'_>, used_ids: &mut HashSet<St
     if needs_sanitizer {
         html = sanitize(&html);
     }
-    Rendered { html, headings, record_links }
+    Rendered {
+        html,
+        headings,
+        record_links,
+    }
 }
 
 /// Renders a list item or short field: one paragraph loses its `<p>` wrapper.
@@ -126,7 +157,9 @@ pub fn render_inline(md: &str, ctx: LinkContext<'_>) -> String {
 
 fn unwrap_paragraph(html: String) -> String {
     let trimmed = html.trim_end();
-    if let Some(inner) = trimmed.strip_prefix("<p>").and_then(|s| s.strip_suffix("</p>"))
+    if let Some(inner) = trimmed
+        .strip_prefix("<p>")
+        .and_then(|s| s.strip_suffix("</p>"))
         && !inner.contains("<p>")
     {
         return inner.to_owned();
@@ -141,9 +174,13 @@ pub fn plain_text(md: &str) -> String {
         match event {
             Event::Text(t) | Event::Code(t) => out.push_str(&t),
             Event::SoftBreak | Event::HardBreak => out.push(' '),
-            Event::End(TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item | TagEnd::CodeBlock | TagEnd::TableRow) => {
-                out.push('\n')
-            }
+            Event::End(
+                TagEnd::Paragraph
+                | TagEnd::Heading(_)
+                | TagEnd::Item
+                | TagEnd::CodeBlock
+                | TagEnd::TableRow,
+            ) => out.push('\n'),
             Event::End(TagEnd::TableCell) => out.push(' '),
             _ => {}
         }
@@ -178,7 +215,11 @@ pub fn slugify(text: &str) -> String {
         }
     }
     let out = out.trim_end_matches('-');
-    if out.is_empty() { "section".to_owned() } else { out.to_owned() }
+    if out.is_empty() {
+        "section".to_owned()
+    } else {
+        out.to_owned()
+    }
 }
 
 fn unique_id(wanted: &str, used: &mut HashSet<String>) -> String {
@@ -222,8 +263,14 @@ pub fn record_link(dest: &str, ctx: LinkContext<'_>) -> Option<RecordLink> {
         Some((p, a)) => (p, Some(a.to_owned())),
         None => (dest, None),
     };
-    let stem = path.strip_suffix(".md").or_else(|| path.strip_suffix(".yaml"))?;
-    let mut parts: Vec<&str> = if ctx.platform.is_empty() { vec![] } else { vec![ctx.platform] };
+    let stem = path
+        .strip_suffix(".md")
+        .or_else(|| path.strip_suffix(".yaml"))?;
+    let mut parts: Vec<&str> = if ctx.platform.is_empty() {
+        vec![]
+    } else {
+        vec![ctx.platform]
+    };
     for seg in stem.split('/') {
         match seg {
             "" | "." => {}
@@ -239,7 +286,11 @@ pub fn record_link(dest: &str, ctx: LinkContext<'_>) -> Option<RecordLink> {
         [platform, slug] => format!("{platform}/{slug}"),
         _ => return None,
     };
-    Some(RecordLink { dest: dest.to_owned(), id, anchor: anchor.filter(|a| !a.is_empty()) })
+    Some(RecordLink {
+        dest: dest.to_owned(),
+        id,
+        anchor: anchor.filter(|a| !a.is_empty()),
+    })
 }
 
 static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
@@ -259,7 +310,10 @@ static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
             ("input", "type") => (value == "checkbox").then(|| value.into()),
             ("code", "class") => value
                 .strip_prefix("language-")
-                .filter(|l| l.chars().all(|c| c.is_ascii_alphanumeric() || "+#-_.".contains(c)))
+                .filter(|l| {
+                    l.chars()
+                        .all(|c| c.is_ascii_alphanumeric() || "+#-_.".contains(c))
+                })
                 .map(|_| value.into()),
             _ => Some(value.into()),
         });
@@ -278,14 +332,24 @@ pub fn sanitize(html: &str) -> String {
 mod tests {
     use super::*;
 
-    const CTX: LinkContext<'static> = LinkContext { platform: "git", base_path: "/kb/" };
+    const CTX: LinkContext<'static> = LinkContext {
+        platform: "git",
+        base_path: "/kb/",
+    };
 
     #[test]
     fn dangerous_html_never_survives() {
         let md = "Hi <script>alert(1)</script> <img src=x onerror=alert(2)> <iframe src=//e></iframe>\n\n\
                   [a](javascript:alert(3)) [b](JaVaScRiPt:alert(4)) ![c](javascript:alert(5))\n\n<div onclick=\"x()\">d</div>";
         let html = render(md, CTX).html;
-        for bad in ["<script", "onerror", "<iframe", "javascript:", "JaVaScRiPt", "onclick"] {
+        for bad in [
+            "<script",
+            "onerror",
+            "<iframe",
+            "javascript:",
+            "JaVaScRiPt",
+            "onclick",
+        ] {
             assert!(!html.contains(bad), "{bad} in {html}");
         }
         assert!(html.contains("<div>d</div>"), "{html}");
@@ -302,15 +366,29 @@ mod tests {
 
     #[test]
     fn headings_get_unique_ids_that_avoid_section_ids() {
-        let r = render("## What it means\n\n## Causes\n\n## What it means\n\n## Custom {#mine}", CTX);
+        let r = render(
+            "## What it means\n\n## Causes\n\n## What it means\n\n## Custom {#mine}",
+            CTX,
+        );
         let ids: Vec<_> = r.headings.iter().map(|h| h.id.as_str()).collect();
-        assert_eq!(ids, ["what-it-means", "causes-1", "what-it-means-1", "mine"]);
-        assert!(r.html.contains(r#"<h2 id="what-it-means">What it means</h2>"#), "{}", r.html);
+        assert_eq!(
+            ids,
+            ["what-it-means", "causes-1", "what-it-means-1", "mine"]
+        );
+        assert!(
+            r.html
+                .contains(r#"<h2 id="what-it-means">What it means</h2>"#),
+            "{}",
+            r.html
+        );
     }
 
     #[test]
     fn record_links_become_page_urls() {
-        let r = render("[a](other.md) [b](../npm/x.md#causes) [c](../y/) [d](https://e.com/x.md)", CTX);
+        let r = render(
+            "[a](other.md) [b](../npm/x.md#causes) [c](../y/) [d](https://e.com/x.md)",
+            CTX,
+        );
         assert!(r.html.contains(r#"href="/kb/git/other/""#), "{}", r.html);
         assert!(r.html.contains(r#"href="/kb/npm/x/#causes""#), "{}", r.html);
         assert!(r.html.contains(r#"href="../y/""#));
@@ -320,13 +398,25 @@ mod tests {
 
     #[test]
     fn inline_items_lose_the_paragraph() {
-        assert_eq!(render_inline("Run `git status`.", CTX), "Run <code>git status</code>.");
+        assert_eq!(
+            render_inline("Run `git status`.", CTX),
+            "Run <code>git status</code>."
+        );
         assert!(render_inline("a\n\nb", CTX).starts_with("<p>a</p>"));
     }
 
     #[test]
     fn url_safety() {
-        assert!(is_safe_url("../x/") && is_safe_url("https://a") && is_safe_url("a/b:c") && is_safe_url("#x"));
-        assert!(!is_safe_url("javascript:x") && !is_safe_url(" java\tscript:x") && !is_safe_url("data:text/html,x"));
+        assert!(
+            is_safe_url("../x/")
+                && is_safe_url("https://a")
+                && is_safe_url("a/b:c")
+                && is_safe_url("#x")
+        );
+        assert!(
+            !is_safe_url("javascript:x")
+                && !is_safe_url(" java\tscript:x")
+                && !is_safe_url("data:text/html,x")
+        );
     }
 }

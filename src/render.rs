@@ -27,7 +27,10 @@ pub const BUILTIN_TEMPLATES: &[(&str, &str)] = &[
     ("category.html", include_str!("../templates/category.html")),
     ("search.html", include_str!("../templates/search.html")),
     ("404.html", include_str!("../templates/404.html")),
-    ("partials/entry-list.html", include_str!("../templates/partials/entry-list.html")),
+    (
+        "partials/entry-list.html",
+        include_str!("../templates/partials/entry-list.html"),
+    ),
 ];
 
 /// Compiled templates, ready to render pages in parallel.
@@ -41,13 +44,19 @@ impl Templates {
     /// Compiles the built-in templates with the site's overrides; every
     /// template problem becomes a diagnostic naming the file and line.
     pub fn load(root: &Path) -> Result<Templates, Vec<Diagnostic>> {
-        let mut sources: Vec<(String, String)> =
-            BUILTIN_TEMPLATES.iter().map(|(n, s)| ((*n).to_owned(), (*s).to_owned())).collect();
+        let mut sources: Vec<(String, String)> = BUILTIN_TEMPLATES
+            .iter()
+            .map(|(n, s)| ((*n).to_owned(), (*s).to_owned()))
+            .collect();
         let mut overridden = HashSet::new();
         let mut diags = Vec::new();
         let dir = root.join("templates");
         if dir.is_dir() {
-            for item in walkdir::WalkDir::new(&dir).sort_by_file_name().into_iter().flatten() {
+            for item in walkdir::WalkDir::new(&dir)
+                .sort_by_file_name()
+                .into_iter()
+                .flatten()
+            {
                 if !item.file_type().is_file() {
                     continue;
                 }
@@ -56,7 +65,9 @@ impl Templates {
                     continue;
                 }
                 let rel = format!("templates/{name}");
-                match crate::load::read_limited(item.path(), &rel).and_then(|b| crate::entry::decode(&b, &rel)) {
+                match crate::load::read_limited(item.path(), &rel)
+                    .and_then(|b| crate::entry::decode(&b, &rel))
+                {
                     Ok(text) => {
                         sources.retain(|(n, _)| *n != name);
                         sources.push((name.clone(), text));
@@ -83,7 +94,9 @@ impl Templates {
         if !diags.is_empty() {
             return Err(diags);
         }
-        if let Err(e) = tera.add_raw_templates(sources.iter().map(|(n, s)| (n.as_str(), s.as_str()))) {
+        if let Err(e) =
+            tera.add_raw_templates(sources.iter().map(|(n, s)| (n.as_str(), s.as_str())))
+        {
             return Err(vec![template_diagnostic(&e, "", &overridden)]);
         }
         Ok(Templates { tera, overridden })
@@ -100,15 +113,30 @@ impl Templates {
 
     /// Renders one page.
     pub fn render(&self, name: &str, ctx: &Context) -> Result<String, Diagnostic> {
-        self.tera.render(name, ctx).map_err(|e| template_diagnostic(&e, name, &self.overridden))
+        self.tera
+            .render(name, ctx)
+            .map_err(|e| template_diagnostic(&e, name, &self.overridden))
     }
 }
 
-fn template_diagnostic(e: &tera::Error, fallback: &str, overridden: &HashSet<String>) -> Diagnostic {
+fn template_diagnostic(
+    e: &tera::Error,
+    fallback: &str,
+    overridden: &HashSet<String>,
+) -> Diagnostic {
     let (name, message, line, column) = match e.kind() {
         tera::ErrorKind::SyntaxError(r) | tera::ErrorKind::RenderingError(r) => {
-            let name = if r.filename().is_empty() { fallback } else { r.filename() };
-            (name.to_owned(), r.message().to_owned(), Some(r.span().start_line), Some(r.span().start_col + 1))
+            let name = if r.filename().is_empty() {
+                fallback
+            } else {
+                r.filename()
+            };
+            (
+                name.to_owned(),
+                r.message().to_owned(),
+                Some(r.span().start_line),
+                Some(r.span().start_col + 1),
+            )
         }
         _ => (fallback.to_owned(), e.to_string(), None, None),
     };
@@ -189,13 +217,20 @@ impl<'a> Globals<'a> {
         for e in &site.entries {
             *counts.entry(e.platform.as_str()).or_default() += 1;
         }
-        let platforms: Vec<PlatformVars<'a>> =
-            site.platforms.values().map(|p| platform_vars(site, p, counts.get(p.slug.as_str()).copied().unwrap_or(0))).collect();
+        let platforms: Vec<PlatformVars<'a>> = site
+            .platforms
+            .values()
+            .map(|p| platform_vars(site, p, counts.get(p.slug.as_str()).copied().unwrap_or(0)))
+            .collect();
         let categories = cfg
             .categories
             .values()
             .map(|c| {
-                let ps: Vec<_> = platforms.iter().filter(|p| p.category == c.slug).cloned().collect();
+                let ps: Vec<_> = platforms
+                    .iter()
+                    .filter(|p| p.category == c.slug)
+                    .cloned()
+                    .collect();
                 CategoryVars {
                     slug: &c.slug,
                     name: &c.name,
@@ -233,7 +268,14 @@ fn platform_vars<'a>(site: &'a Site, p: &'a Platform, count: usize) -> PlatformV
         category_name: cat.map_or(p.category.as_str(), |c| c.name.as_str()),
         category_url: cfg.link(&format!("categories/{}/", p.category)),
         homepage: p.homepage.as_deref(),
-        description_html: markdown::render(&p.description, LinkContext { platform: "", base_path: &cfg.base_path }).html,
+        description_html: markdown::render(
+            &p.description,
+            LinkContext {
+                platform: "",
+                base_path: &cfg.base_path,
+            },
+        )
+        .html,
         entry_count: count,
     }
 }
@@ -246,7 +288,10 @@ pub fn card<'a>(site: &'a Site, e: &'a Entry) -> Card<'a> {
         summary: &e.summary,
         url: site.config.link(&format!("{}/", e.id)),
         platform: &e.platform,
-        platform_name: site.platforms.get(&e.platform).map_or(e.platform.as_str(), |p| p.name.as_str()),
+        platform_name: site
+            .platforms
+            .get(&e.platform)
+            .map_or(e.platform.as_str(), |p| p.name.as_str()),
         signature: e.signatures.first().map_or("", String::as_str),
         updated: e.updated.to_string(),
     }
@@ -291,15 +336,40 @@ pub struct FaqVars<'a> {
 }
 
 /// Prepares everything `entry.html` shows; each Markdown field is parsed once.
-pub fn entry_vars<'a>(site: &'a Site, e: &'a Entry, platform_entries: Vec<Card<'a>>) -> EntryVars<'a> {
+pub fn entry_vars<'a>(
+    site: &'a Site,
+    e: &'a Entry,
+    platform_entries: Vec<Card<'a>>,
+) -> EntryVars<'a> {
     let cfg = &site.config;
-    let ctx = LinkContext { platform: &e.platform, base_path: &cfg.base_path };
-    let items = |list: &[String]| list.iter().map(|m| markdown::render_inline(m, ctx)).collect::<Vec<_>>();
+    let ctx = LinkContext {
+        platform: &e.platform,
+        base_path: &cfg.base_path,
+    };
+    let items = |list: &[String]| {
+        list.iter()
+            .map(|m| markdown::render_inline(m, ctx))
+            .collect::<Vec<_>>()
+    };
     let body = markdown::render(&e.body, ctx);
-    let platform = site.platforms.get(&e.platform).map(|p| platform_vars(site, p, 0));
-    let related: Vec<Card<'a>> = e.related.iter().filter_map(|id| site.entry(id)).map(|r| card(site, r)).collect();
-    let faq: Vec<FaqVars<'a>> =
-        e.faq.iter().map(|f| FaqVars { q: &f.q, a_html: markdown::render_inline(&f.a, ctx) }).collect();
+    let platform = site
+        .platforms
+        .get(&e.platform)
+        .map(|p| platform_vars(site, p, 0));
+    let related: Vec<Card<'a>> = e
+        .related
+        .iter()
+        .filter_map(|id| site.entry(id))
+        .map(|r| card(site, r))
+        .collect();
+    let faq: Vec<FaqVars<'a>> = e
+        .faq
+        .iter()
+        .map(|f| FaqVars {
+            q: &f.q,
+            a_html: markdown::render_inline(&f.a, ctx),
+        })
+        .collect();
     let url = cfg.link(&format!("{}/", e.id));
     let permalink = cfg.absolute(&format!("{}/", e.id));
     let json_ld = json_ld(site, e, platform.as_ref(), &permalink);
@@ -311,8 +381,17 @@ pub fn entry_vars<'a>(site: &'a Site, e: &'a Entry, platform_entries: Vec<Card<'
         permalink,
         platform,
         signatures: &e.signatures,
-        quick_fix_html: e.quick_fix.as_deref().map(|q| markdown::render_inline(q, ctx)).unwrap_or_default(),
-        toc: body.headings.iter().filter(|h| h.level == 2).cloned().collect(),
+        quick_fix_html: e
+            .quick_fix
+            .as_deref()
+            .map(|q| markdown::render_inline(q, ctx))
+            .unwrap_or_default(),
+        toc: body
+            .headings
+            .iter()
+            .filter(|h| h.level == 2)
+            .cloned()
+            .collect(),
         body_html: body.html,
         causes_html: items(&e.causes),
         fixes_html: items(&e.fixes),
@@ -320,14 +399,21 @@ pub fn entry_vars<'a>(site: &'a Site, e: &'a Entry, platform_entries: Vec<Card<'
         steps_html: items(&e.steps),
         prevention_html: items(&e.prevention),
         sources: &e.sources,
-        evidence_html: e.evidence.as_deref().map(|m| markdown::render(m, ctx).html).unwrap_or_default(),
+        evidence_html: e
+            .evidence
+            .as_deref()
+            .map(|m| markdown::render(m, ctx).html)
+            .unwrap_or_default(),
         faq,
         related,
         platform_entries,
         tags: &e.tags,
         updated: e.updated.to_string(),
         updated_human: human_date(e.updated),
-        edit_url: cfg.repository.as_ref().map(|r| format!("{r}/edit/{}/{}", cfg.repository_branch, e.file)),
+        edit_url: cfg
+            .repository
+            .as_ref()
+            .map(|r| format!("{r}/edit/{}/{}", cfg.repository_branch, e.file)),
         source_file: &e.file,
         json_ld,
     }
@@ -336,21 +422,42 @@ pub fn entry_vars<'a>(site: &'a Site, e: &'a Entry, platform_entries: Vec<Card<'
 /// `29 November 2026`.
 pub fn human_date(d: jiff::civil::Date) -> String {
     const MONTHS: [&str; 12] = [
-        "January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November",
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
         "December",
     ];
-    format!("{} {} {}", d.day(), MONTHS[(d.month() - 1) as usize], d.year())
+    format!(
+        "{} {} {}",
+        d.day(),
+        MONTHS[(d.month() - 1) as usize],
+        d.year()
+    )
 }
 
 /// schema.org TechArticle + BreadcrumbList (+ FAQPage), safe inside `<script>`.
 fn json_ld(site: &Site, e: &Entry, platform: Option<&PlatformVars<'_>>, permalink: &str) -> String {
     let cfg = &site.config;
-    let mut crumbs = vec![serde_json::json!({"@type": "ListItem", "position": 1, "name": cfg.title, "item": cfg.base_url})];
+    let mut crumbs = vec![
+        serde_json::json!({"@type": "ListItem", "position": 1, "name": cfg.title, "item": cfg.base_url}),
+    ];
     if let Some(p) = platform {
-        crumbs.push(serde_json::json!({"@type": "ListItem", "position": 2, "name": p.category_name,
-            "item": cfg.absolute(&format!("categories/{}/", p.category))}));
-        crumbs.push(serde_json::json!({"@type": "ListItem", "position": 3, "name": p.name,
-            "item": cfg.absolute(&format!("{}/", p.slug))}));
+        crumbs.push(
+            serde_json::json!({"@type": "ListItem", "position": 2, "name": p.category_name,
+            "item": cfg.absolute(&format!("categories/{}/", p.category))}),
+        );
+        crumbs.push(
+            serde_json::json!({"@type": "ListItem", "position": 3, "name": p.name,
+            "item": cfg.absolute(&format!("{}/", p.slug))}),
+        );
     }
     crumbs.push(serde_json::json!({"@type": "ListItem", "position": crumbs.len() + 1, "name": e.title, "item": permalink}));
     let mut graph = vec![
@@ -368,7 +475,6 @@ fn json_ld(site: &Site, e: &Entry, platform: Option<&PlatformVars<'_>>, permalin
         serde_json::json!({"@type": "BreadcrumbList", "itemListElement": crumbs}),
     ];
     if !e.faq.is_empty() {
-        let ctx = LinkContext { platform: &e.platform, base_path: &cfg.base_path };
         graph.push(serde_json::json!({
             "@type": "FAQPage",
             "mainEntity": e.faq.iter().map(|f| serde_json::json!({
@@ -377,7 +483,6 @@ fn json_ld(site: &Site, e: &Entry, platform: Option<&PlatformVars<'_>>, permalin
                 "acceptedAnswer": {"@type": "Answer", "text": markdown::plain_text(&f.a)},
             })).collect::<Vec<_>>(),
         }));
-        let _ = ctx;
     }
     script_json(&serde_json::json!({"@context": "https://schema.org", "@graph": graph}))
 }
@@ -431,7 +536,9 @@ mod tests {
     fn script_json_cannot_close_the_script() {
         let v = serde_json::json!({"a": "</script><script>alert(1)</script>&\u{2028}"});
         let s = script_json(&v);
-        assert!(!s.contains('<') && !s.contains('>') && !s.contains('&') && !s.contains('\u{2028}'));
+        assert!(
+            !s.contains('<') && !s.contains('>') && !s.contains('&') && !s.contains('\u{2028}')
+        );
         assert_eq!(serde_json::from_str::<serde_json::Value>(&s).unwrap(), v);
     }
 

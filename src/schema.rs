@@ -12,9 +12,11 @@ use crate::load::RawPlatform;
 /// Where a site keeps its schemas, relative to the root.
 pub const SCHEMA_DIR: &str = "schema";
 /// The line that points YAML editors at the entry schema, from `content/<platform>/`.
-pub const ENTRY_SCHEMA_LINE: &str = "# yaml-language-server: $schema=../../schema/entry.schema.json";
+pub const ENTRY_SCHEMA_LINE: &str =
+    "# yaml-language-server: $schema=../../schema/entry.schema.json";
 /// The same for `_platform.yaml`.
-pub const PLATFORM_SCHEMA_LINE: &str = "# yaml-language-server: $schema=../../schema/platform.schema.json";
+pub const PLATFORM_SCHEMA_LINE: &str =
+    "# yaml-language-server: $schema=../../schema/platform.schema.json";
 
 /// The JSON Schema of an entry, pretty-printed.
 pub fn entry_schema() -> String {

@@ -53,7 +53,11 @@ impl BuildSummary {
         format!(
             "Built {} {} ({} pages) in {:.2} s",
             thousands(self.entries),
-            if self.entries == 1 { "entry" } else { "entries" },
+            if self.entries == 1 {
+                "entry"
+            } else {
+                "entries"
+            },
             thousands(self.pages),
             self.seconds
         )
@@ -65,7 +69,7 @@ pub fn thousands(n: usize) -> String {
     let s = n.to_string();
     let mut out = String::new();
     for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -83,7 +87,11 @@ pub fn load_checked(root: &Path, opts: LoadOptions) -> (Option<Site>, Report) {
             report.extend(diags);
         }
     }
-    if report.has_errors() { (None, report) } else { (site, report) }
+    if report.has_errors() {
+        (None, report)
+    } else {
+        (site, report)
+    }
 }
 
 /// Builds the site into its output folder, or leaves it untouched and returns why not.
@@ -98,7 +106,12 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary, Report> {
     };
     check_output_folder(root, &output, opts.force).map_err(fail)?;
 
-    let (site, report) = load_checked(root, LoadOptions { drafts: opts.drafts });
+    let (site, report) = load_checked(
+        root,
+        LoadOptions {
+            drafts: opts.drafts,
+        },
+    );
     let mut site = site.ok_or(report)?;
     if let Some(url) = &opts.base_url {
         site.config
@@ -131,7 +144,12 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary, Report> {
         let _ = std::fs::remove_dir_all(&staging);
         fail(io_diag(&output, e))
     })?;
-    Ok(BuildSummary { entries: site.entries.len(), pages, output, seconds: start.elapsed().as_secs_f64() })
+    Ok(BuildSummary {
+        entries: site.entries.len(),
+        pages,
+        output,
+        seconds: start.elapsed().as_secs_f64(),
+    })
 }
 
 /// Where rendered files go: a folder on disk, or memory for `serve`.
@@ -162,13 +180,20 @@ pub struct MemorySink {
 
 impl Sink for MemorySink {
     fn put(&self, path: &str, bytes: &[u8]) -> io::Result<()> {
-        self.files.lock().unwrap_or_else(|e| e.into_inner()).insert(path.to_owned(), bytes.to_vec());
+        self.files
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(path.to_owned(), bytes.to_vec());
         Ok(())
     }
 }
 
 /// Renders every output file of `site` into `sink`. Returns the number of HTML pages.
-pub fn render_site(site: &Site, templates: &mut Templates, sink: &dyn Sink) -> Result<usize, Vec<Diagnostic>> {
+pub fn render_site(
+    site: &Site,
+    templates: &mut Templates,
+    sink: &dyn Sink,
+) -> Result<usize, Vec<Diagnostic>> {
     let globals = Globals::new(site);
     templates.set_globals(&globals);
     let templates = &*templates;
@@ -179,7 +204,8 @@ pub fn render_site(site: &Site, templates: &mut Templates, sink: &dyn Sink) -> R
         }
     };
     let put = |path: &str, bytes: &[u8]| -> Result<(), Diagnostic> {
-        sink.put(path, bytes).map_err(|e| Diagnostic::error(path, "io", format!("cannot write output file: {e}")))
+        sink.put(path, bytes)
+            .map_err(|e| Diagnostic::error(path, "io", format!("cannot write output file: {e}")))
     };
     let page = |template: &str, ctx: &tera::Context, path: &str| -> Result<(), Diagnostic> {
         let html = templates.render(template, ctx)?;
@@ -189,7 +215,10 @@ pub fn render_site(site: &Site, templates: &mut Templates, sink: &dyn Sink) -> R
     // Cards for lists, per platform, sorted by title then id.
     let mut by_platform: BTreeMap<&str, Vec<Card<'_>>> = BTreeMap::new();
     for e in &site.entries {
-        by_platform.entry(e.platform.as_str()).or_default().push(render::card(site, e));
+        by_platform
+            .entry(e.platform.as_str())
+            .or_default()
+            .push(render::card(site, e));
     }
     for cards in by_platform.values_mut() {
         cards.sort_by(|a, b| a.title.cmp(b.title).then(a.id.cmp(b.id)));
@@ -197,7 +226,10 @@ pub fn render_site(site: &Site, templates: &mut Templates, sink: &dyn Sink) -> R
 
     // Entry pages, in parallel.
     site.entries.par_iter().for_each(|e| {
-        let others = by_platform.get(e.platform.as_str()).map(|cards| neighbours(cards, &e.id)).unwrap_or_default();
+        let others = by_platform
+            .get(e.platform.as_str())
+            .map(|cards| neighbours(cards, &e.id))
+            .unwrap_or_default();
         let vars = render::entry_vars(site, e, others);
         let mut ctx = render::page_context("entry", &e.title, &format!("{}/", e.id), site);
         ctx.insert("entry", &vars);
@@ -206,7 +238,9 @@ pub fn render_site(site: &Site, templates: &mut Templates, sink: &dyn Sink) -> R
 
     // Platform and category pages.
     let mut sitemap_pages: Vec<(String, Option<String>)> = Vec::new();
-    let last_of = |ids: &mut dyn Iterator<Item = &str>| ids.filter_map(|id| site.entry(id)).map(|e| e.updated).max();
+    let last_of = |ids: &mut dyn Iterator<Item = &str>| {
+        ids.filter_map(|id| site.entry(id)).map(|e| e.updated).max()
+    };
     let home_last = site.entries.iter().map(|e| e.updated).max();
     sitemap_pages.push((String::new(), home_last.map(|d| d.to_string())));
     for (slug, p) in &site.platforms {
@@ -234,15 +268,26 @@ pub fn render_site(site: &Site, templates: &mut Templates, sink: &dyn Sink) -> R
             .filter_map(|p| by_platform.get(p.slug))
             .filter_map(|cards| last_of(&mut cards.iter().map(|c| c.id)))
             .max();
-        let mut ctx = render::page_context("category", c.name, &format!("categories/{}/", c.slug), site);
+        let mut ctx =
+            render::page_context("category", c.name, &format!("categories/{}/", c.slug), site);
         ctx.insert("category", c);
         ctx.insert("groups", &groups);
-        report(page("category.html", &ctx, &format!("categories/{}/index.html", c.slug)));
-        sitemap_pages.push((format!("categories/{}/", c.slug), last.map(|d| d.to_string())));
+        report(page(
+            "category.html",
+            &ctx,
+            &format!("categories/{}/index.html", c.slug),
+        ));
+        sitemap_pages.push((
+            format!("categories/{}/", c.slug),
+            last.map(|d| d.to_string()),
+        ));
     }
 
     // Home, search, 404.
-    let recent: Vec<Card<'_>> = feeds::recent(site, RECENT).into_iter().map(|e| render::card(site, e)).collect();
+    let recent: Vec<Card<'_>> = feeds::recent(site, RECENT)
+        .into_iter()
+        .map(|e| render::card(site, e))
+        .collect();
     let mut ctx = render::page_context("index", &site.config.title, "", site);
     ctx.insert("recent", &recent);
     report(page("index.html", &ctx, "index.html"));
@@ -252,7 +297,10 @@ pub fn render_site(site: &Site, templates: &mut Templates, sink: &dyn Sink) -> R
     report(page("404.html", &ctx, "404.html"));
 
     // Machine-readable files.
-    report(put("sitemap.xml", feeds::sitemap(site, &sitemap_pages).as_bytes()));
+    report(put(
+        "sitemap.xml",
+        feeds::sitemap(site, &sitemap_pages).as_bytes(),
+    ));
     report(put("robots.txt", feeds::robots(site).as_bytes()));
     report(put("atom.xml", feeds::atom(site).as_bytes()));
     report(put("api/entries.json", feeds::api_entries(site).as_bytes()));
@@ -264,7 +312,10 @@ pub fn render_site(site: &Site, templates: &mut Templates, sink: &dyn Sink) -> R
     for d in copy_static(&site.root, &put) {
         report(Err(d));
     }
-    report(put(MARKER, b"This folder is written by kbgen build, which replaces it on every build.\n"));
+    report(put(
+        MARKER,
+        b"This folder is written by kbgen build, which replaces it on every build.\n",
+    ));
 
     let mut errors = errors.into_inner().unwrap_or_else(|e| e.into_inner());
     if errors.is_empty() {
@@ -279,11 +330,22 @@ pub fn render_site(site: &Site, templates: &mut Templates, sink: &dyn Sink) -> R
 /// Up to [`PLATFORM_NEIGHBOURS`] other entries of the platform, around `id` in title order.
 fn neighbours<'a>(cards: &[Card<'a>], id: &str) -> Vec<Card<'a>> {
     let at = cards.iter().position(|c| c.id == id).unwrap_or(0);
-    let start = at.saturating_sub(PLATFORM_NEIGHBOURS / 2).min(cards.len().saturating_sub(PLATFORM_NEIGHBOURS + 1));
-    cards.iter().skip(start).filter(|c| c.id != id).take(PLATFORM_NEIGHBOURS).cloned().collect()
+    let start = at
+        .saturating_sub(PLATFORM_NEIGHBOURS / 2)
+        .min(cards.len().saturating_sub(PLATFORM_NEIGHBOURS + 1));
+    cards
+        .iter()
+        .skip(start)
+        .filter(|c| c.id != id)
+        .take(PLATFORM_NEIGHBOURS)
+        .cloned()
+        .collect()
 }
 
-fn copy_static(root: &Path, put: &(dyn Fn(&str, &[u8]) -> Result<(), Diagnostic> + Sync)) -> Vec<Diagnostic> {
+/// Stores one output file.
+type Put<'a> = dyn Fn(&str, &[u8]) -> Result<(), Diagnostic> + Sync + 'a;
+
+fn copy_static(root: &Path, put: &Put<'_>) -> Vec<Diagnostic> {
     let dir = root.join("static");
     if !dir.is_dir() {
         return Vec::new();
@@ -301,7 +363,11 @@ fn copy_static(root: &Path, put: &(dyn Fn(&str, &[u8]) -> Result<(), Diagnostic>
             let rel = load::rel_path(&dir, path);
             match std::fs::read(path) {
                 Ok(bytes) => put(&rel, &bytes).err(),
-                Err(e) => Some(Diagnostic::error(format!("static/{rel}"), "io", format!("cannot read: {e}"))),
+                Err(e) => Some(Diagnostic::error(
+                    format!("static/{rel}"),
+                    "io",
+                    format!("cannot read: {e}"),
+                )),
             }
         })
         .collect()
@@ -313,22 +379,39 @@ fn check_output_folder(root: &Path, output: &Path, force: bool) -> Result<(), Di
     let abs_root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_owned());
     let abs_out = absolute(output);
     if abs_root.starts_with(&abs_out) {
-        return Err(Diagnostic::error(&name, "output-folder", "the output folder contains the site itself; choose another --output"));
+        return Err(Diagnostic::error(
+            &name,
+            "output-folder",
+            "the output folder contains the site itself; choose another --output",
+        ));
     }
     for kept in ["content", "templates", "static"] {
         if abs_out.starts_with(abs_root.join(kept)) {
-            return Err(Diagnostic::error(&name, "output-folder", format!("the output folder is inside the site's {kept}/ folder")));
+            return Err(Diagnostic::error(
+                &name,
+                "output-folder",
+                format!("the output folder is inside the site's {kept}/ folder"),
+            ));
         }
     }
     if output.exists() && !output.is_dir() {
-        return Err(Diagnostic::error(&name, "output-folder", "the output path exists and is not a folder"));
+        return Err(Diagnostic::error(
+            &name,
+            "output-folder",
+            "the output path exists and is not a folder",
+        ));
     }
-    let non_empty = output.read_dir().map(|mut d| d.next().is_some()).unwrap_or(false);
+    let non_empty = output
+        .read_dir()
+        .map(|mut d| d.next().is_some())
+        .unwrap_or(false);
     if non_empty && !output.join(MARKER).is_file() && !force {
         return Err(Diagnostic::error(
             &name,
             "output-folder",
-            format!("{name} is not empty and was not written by kbgen (it has no {MARKER} file); refusing to replace it. Choose another --output, or pass --force to replace it"),
+            format!(
+                "{name} is not empty and was not written by kbgen (it has no {MARKER} file); refusing to replace it. Choose another --output, or pass --force to replace it"
+            ),
         ));
     }
     Ok(())
@@ -338,17 +421,28 @@ fn absolute(p: &Path) -> PathBuf {
     if let Ok(c) = std::fs::canonicalize(p) {
         return c;
     }
-    let parent = p.parent().filter(|x| !x.as_os_str().is_empty()).map(absolute);
+    let parent = p
+        .parent()
+        .filter(|x| !x.as_os_str().is_empty())
+        .map(absolute);
     match (parent, p.file_name()) {
         (Some(parent), Some(name)) => parent.join(name),
-        _ => std::env::current_dir().map(|d| d.join(p)).unwrap_or_else(|_| p.to_owned()),
+        _ => std::env::current_dir()
+            .map(|d| d.join(p))
+            .unwrap_or_else(|_| p.to_owned()),
     }
 }
 
 /// `.public.kbgen-tmp` beside `public`.
 fn sibling(output: &Path, what: &str) -> PathBuf {
-    let name = output.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "public".into());
-    let parent = output.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let name = output
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "public".into());
+    let parent = output
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
     parent.join(format!(".{name}.kbgen-{what}"))
 }
 

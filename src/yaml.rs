@@ -75,7 +75,8 @@ fn options() -> serde_saphyr::Options {
 
 /// Parses `text` as one YAML document into `T`; errors name `file`.
 pub fn from_str<T: DeserializeOwned>(text: &str, file: &str) -> Result<T, Box<Diagnostic>> {
-    serde_saphyr::from_str_with_options(text, options()).map_err(|e| Box::new(to_diagnostic(&e, text, file)))
+    serde_saphyr::from_str_with_options(text, options())
+        .map_err(|e| Box::new(to_diagnostic(&e, text, file)))
 }
 
 fn to_diagnostic(e: &serde_saphyr::Error, text: &str, file: &str) -> Diagnostic {
@@ -106,14 +107,31 @@ fn to_diagnostic(e: &serde_saphyr::Error, text: &str, file: &str) -> Diagnostic 
 fn classify(message: &str) -> (&'static str, String) {
     let lower = message.to_lowercase();
     if lower.contains("unknown field") {
-        let msg = message.replace("unknown field", "unknown field");
-        return ("unknown-field", msg);
+        return ("unknown-field", message.to_owned());
     }
     if lower.contains("missing field") {
         return ("required", message.to_owned());
     }
-    if lower.contains("budget") || lower.contains("alias") && lower.contains("limit") || lower.contains("depth") {
-        return ("yaml-limit", format!("YAML is too large or too deeply nested: {message}"));
+    if lower.contains("budget")
+        || lower.contains("alias") && lower.contains("limit")
+        || lower.contains("depth")
+    {
+        return (
+            "yaml-limit",
+            format!("YAML is too large or too deeply nested: {message}"),
+        );
+    }
+    if lower.contains("expected sequence") {
+        return (
+            "wrong-type",
+            "expected a list here (`- item` lines, or `[a, b]`)".to_owned(),
+        );
+    }
+    if lower.contains("expected mapping") {
+        return (
+            "wrong-type",
+            "expected a mapping of `key: value` fields here".to_owned(),
+        );
     }
     if lower.contains("invalid type") || lower.contains("expected") && lower.contains("found") {
         return ("wrong-type", message.to_owned());
@@ -125,7 +143,11 @@ fn classify(message: &str) -> (&'static str, String) {
 /// above it that starts a `key:` at column 1.
 pub fn field_at(text: &str, line: u32) -> Option<String> {
     let lines: Vec<&str> = text.split('\n').take(line as usize).collect();
-    lines.iter().rev().find_map(|l| top_level_key(l)).map(str::to_owned)
+    lines
+        .iter()
+        .rev()
+        .find_map(|l| top_level_key(l))
+        .map(str::to_owned)
 }
 
 /// `title` for a line `title: x`; None for indented, comment or list lines.

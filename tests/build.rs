@@ -1,0 +1,324 @@
+//! `kbgen build` on the full fixture site: every output the contract names,
+//! what the entry page shows and never shows, determinism, and the base path.
+
+mod common;
+
+use common::{build_ok, fixture, kbgen, snapshot_dir, text};
+
+fn build_fixture(extra: &[&str]) -> (tempfile::TempDir, std::path::PathBuf) {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("public");
+    build_ok(&fixture("site"), &out, extra);
+    (tmp, out)
+}
+
+fn read(out: &std::path::Path, rel: &str) -> String {
+    std::fs::read_to_string(out.join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
+}
+
+#[test]
+fn writes_every_output_the_contract_names() {
+    let (_tmp, out) = build_fixture(&[]);
+    for rel in [
+        "index.html",
+        "openrouter/expired-key-user-not-found/index.html",
+        "openrouter/no-auth-credentials/index.html",
+        "git/not-a-repository/index.html",
+        "docker/template-looking/index.html",
+        "openrouter/index.html",
+        "git/index.html",
+        "docker/index.html",
+        "categories/cloud-platforms/index.html",
+        "categories/developer-tools/index.html",
+        "search/index.html",
+        "404.html",
+        "sitemap.xml",
+        "robots.txt",
+        "atom.xml",
+        "api/entries.json",
+        "robots-extra.txt",
+        "assets/style.css",
+        "favicon.svg",
+    ] {
+        assert!(out.join(rel).is_file(), "missing {rel}");
+    }
+    assert_eq!(read(&out, "robots-extra.txt"), "static file copied as-is\n");
+    assert!(
+        !out.join("docker/draft-entry").exists(),
+        "drafts are left out by default"
+    );
+}
+
+#[test]
+fn drafts_are_built_with_the_flag() {
+    let (_tmp, out) = build_fixture(&["--drafts"]);
+    assert!(out.join("docker/draft-entry/index.html").is_file());
+}
+
+#[test]
+fn summary_line_counts_entries_and_pages() {
+    let tmp = tempfile::tempdir().unwrap();
+    let log = build_ok(&fixture("site"), &tmp.path().join("p"), &[]);
+    // 4 entries + 3 platforms + 2 categories + home, search, 404.
+    assert!(log.contains("Built 4 entries (12 pages) in "), "{log}");
+}
+
+#[test]
+fn sitemap_robots_atom_and_api_are_complete() {
+    let (_tmp, out) = build_fixture(&[]);
+    let sitemap = read(&out, "sitemap.xml");
+    assert!(sitemap.contains(
+        "<url><loc>https://user.github.io/kb/openrouter/expired-key-user-not-found/</loc><lastmod>2026-11-26</lastmod></url>"
+    ));
+    assert!(sitemap.contains("<loc>https://user.github.io/kb/</loc><lastmod>2026-11-26</lastmod>"));
+    assert!(sitemap.contains("<loc>https://user.github.io/kb/categories/developer-tools/</loc><lastmod>2026-09-15</lastmod>"));
+    assert_eq!(sitemap.matches("<url>").count(), 4 + 3 + 2 + 1);
+    assert!(read(&out, "robots.txt").contains("Sitemap: https://user.github.io/kb/sitemap.xml"));
+
+    let atom = read(&out, "atom.xml");
+    assert!(atom.contains("<updated>2026-11-26T00:00:00Z</updated>"));
+    let first = atom.find("expired-key-user-not-found").unwrap();
+    let second = atom.find("no-auth-credentials").unwrap();
+    assert!(first < second, "newest first");
+    assert!(
+        atom.contains("&lt;!DOCTYPE html&gt;"),
+        "titles are XML-escaped"
+    );
+
+    let api: serde_json::Value = serde_json::from_str(&read(&out, "api/entries.json")).unwrap();
+    let entries = api.as_array().unwrap();
+    assert_eq!(entries.len(), 4);
+    let e = entries
+        .iter()
+        .find(|e| e["id"] == "openrouter/expired-key-user-not-found")
+        .unwrap();
+    assert_eq!(
+        e["url"],
+        "https://user.github.io/kb/openrouter/expired-key-user-not-found/"
+    );
+    assert_eq!(e["platform"], "openrouter");
+    assert_eq!(e["category"], "cloud-platforms");
+    assert_eq!(e["updated"], "2026-11-26");
+    assert_eq!(e["tags"][2], "http-401");
+    assert_eq!(
+        e["signatures"][0],
+        r#"{"error":{"message":"User not found.","code":401}}"#
+    );
+    assert_eq!(
+        e["signatures"][1],
+        "HTTP/2 401\n{\"message\": \"User not found.\", \"code\": 401}"
+    );
+    assert!(e["title"].is_string() && e["summary"].is_string());
+}
+
+#[test]
+fn entry_page_shows_every_section_in_order() {
+    let (_tmp, out) = build_fixture(&[]);
+    let html = read(&out, "openrouter/expired-key-user-not-found/index.html");
+    let order = [
+        r#"<nav class="breadcrumb""#,
+        "<h1>Expired API key returns 401 &quot;User not found.&quot;</h1>",
+        r#"<p class="summary">"#,
+        "{&quot;error&quot;:{&quot;message&quot;:&quot;User not found.&quot;,&quot;code&quot;:401}}",
+        r#"id="quick-fix""#,
+        r#"<h2 id="what-this-error-means""#,
+        r#"<h2 id="causes""#,
+        r#"<h2 id="fixes""#,
+        r#"<h2 id="checks""#,
+        r#"<h2 id="steps""#,
+        r#"<h2 id="prevention""#,
+        r#"<h2 id="sources""#,
+        r#"<h2 id="evidence""#,
+        r#"<h2 id="faq""#,
+        r#"<h2 id="related""#,
+        r#"<time id="updated" datetime="2026-11-26""#,
+    ];
+    let mut at = 0;
+    for needle in order {
+        let found = html[at..]
+            .find(needle)
+            .unwrap_or_else(|| panic!("{needle} missing or out of order"));
+        at += found + needle.len();
+    }
+    // Breadcrumb: category then platform.
+    let crumb = &html[html.find("breadcrumb").unwrap()..html.find("</nav>").unwrap()];
+    assert!(crumb.find("Cloud Platforms").unwrap() < crumb.find("OpenRouter").unwrap());
+    // Markdown: table, footnote, strikethrough, task list, code block, relative links.
+    for needle in [
+        "<table>",
+        r#"class="footnote-definition""#,
+        "<del>Old advice</del>",
+        r#"type="checkbox""#,
+        r#"<code class="language-python">"#,
+        r#"href="/kb/openrouter/no-auth-credentials/#what-it-means""#,
+        r#"href="/kb/git/not-a-repository/""#,
+        r#"href="https://github.com/example/fixture-kb/edit/main/content/openrouter/expired-key-user-not-found.md""#,
+    ] {
+        assert!(html.contains(needle), "{needle} missing");
+    }
+}
+
+#[test]
+fn a_minimal_entry_renders_no_empty_section() {
+    let (_tmp, out) = build_fixture(&[]);
+    let html = read(&out, "git/not-a-repository/index.html");
+    for absent in [
+        "Quick fix",
+        ">Causes<",
+        "Quick fixes",
+        "checks<",
+        "Step-by-step",
+        "Prevention",
+        ">Sources<",
+        ">Evidence<",
+        ">FAQ<",
+        "Related errors",
+        r#"class="prose""#,
+        "<ul></ul>",
+        "<ol></ol>",
+    ] {
+        assert!(!html.contains(absent), "{absent} shown on a minimal entry");
+    }
+    // No heading without text anywhere on any page.
+    for (rel, bytes) in snapshot_dir(&out) {
+        if rel.ends_with(".html") {
+            let page = String::from_utf8(bytes).unwrap();
+            for level in 1..=6 {
+                let re_open = format!("<h{level}");
+                for (i, _) in page.match_indices(&re_open) {
+                    let end = page[i..].find(&format!("</h{level}>")).unwrap() + i;
+                    let inner = &page[page[i..].find('>').unwrap() + i + 1..end];
+                    assert!(!inner.trim().is_empty(), "empty h{level} in {rel}");
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn signatures_are_verbatim_and_nothing_hostile_reaches_a_page() {
+    let (_tmp, out) = build_fixture(&[]);
+    let html = read(&out, "docker/template-looking/index.html");
+    assert!(html.contains(
+        "<code>{{ config.secret }} {% raw %} &lt;!DOCTYPE html&gt;&lt;script&gt;alert(1)&lt;/script&gt;</code>"
+    ));
+    assert!(html.contains(
+        "Error response from daemon: {{ .Name }} is not a valid name\n&lt;/code&gt;&lt;/pre&gt;&lt;img src=x onerror=alert(1)&gt;</code>"
+    ));
+    assert!(html.contains("Template-looking {{ error }} and &lt;!DOCTYPE html&gt; text</h1>"));
+    for (rel, bytes) in snapshot_dir(&out) {
+        if !rel.ends_with(".html") {
+            continue;
+        }
+        let page = String::from_utf8(bytes).unwrap();
+        let lower = page.to_lowercase();
+        // Every real tag (escaped text such as `&lt;img onerror=` is harmless and allowed).
+        for (i, _) in lower.match_indices('<') {
+            let tag = &lower[i..i + lower[i..].find('>').unwrap_or(lower.len() - i)];
+            assert!(!tag.starts_with("<iframe"), "iframe in {rel}");
+            assert!(
+                !tag.contains("javascript:"),
+                "javascript: URL in {tag} in {rel}"
+            );
+            let attrs: Vec<&str> = tag.split_whitespace().skip(1).collect();
+            assert!(
+                !attrs.iter().any(|a| a.starts_with("on") && a.contains('=')),
+                "event handler attribute in {tag} in {rel}"
+            );
+        }
+        assert!(!page.contains("<script>alert"), "raw script in {rel}");
+        // Only the theme's own scripts: the JSON-LD block and files from the site.
+        for (i, _) in lower.match_indices("<script") {
+            let tag = &lower[i..i + lower[i..].find('>').unwrap()];
+            assert!(
+                tag.contains("application/ld+json") || tag.contains("src=\"/kb/assets/"),
+                "unexpected script tag {tag} in {rel}"
+            );
+        }
+        // JSON-LD parses and is never closed early.
+        if let Some(start) = page.find(r#"<script type="application/ld+json">"#) {
+            let body = &page[start + 35..];
+            let json = &body[..body.find("</script>").unwrap()];
+            let v: serde_json::Value =
+                serde_json::from_str(json).unwrap_or_else(|e| panic!("{rel}: {e}"));
+            assert_eq!(v["@context"], "https://schema.org");
+        }
+    }
+}
+
+#[test]
+fn every_link_carries_the_base_path() {
+    let (_tmp, out) = build_fixture(&[]);
+    for (rel, bytes) in snapshot_dir(&out) {
+        if !(rel.ends_with(".html") || rel.ends_with(".xml") || rel.ends_with(".txt")) {
+            continue;
+        }
+        let page = String::from_utf8(bytes).unwrap();
+        for attr in ["href=\"", "src=\"", "<loc>", "href='"] {
+            for (i, _) in page.match_indices(attr) {
+                let url = &page[i + attr.len()..];
+                let url = &url[..url.find(['"', '\'', '<']).unwrap()];
+                if url.starts_with('/') {
+                    assert!(
+                        url.starts_with("/kb/"),
+                        "{url} in {rel} lacks the base path"
+                    );
+                }
+                if url.starts_with("https://user.github.io") {
+                    assert!(
+                        url.starts_with("https://user.github.io/kb/"),
+                        "{url} in {rel}"
+                    );
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn base_url_flag_replaces_the_configured_one() {
+    let (_tmp, out) = build_fixture(&["--base-url", "http://127.0.0.1:8080/"]);
+    let html = read(&out, "index.html");
+    assert!(html.contains(r#"href="/assets/style.css""#));
+    assert!(read(&out, "sitemap.xml").contains("<loc>http://127.0.0.1:8080/git/</loc>"));
+}
+
+#[test]
+fn two_builds_are_byte_identical() {
+    let (_a, out_a) = build_fixture(&[]);
+    let (_b, out_b) = build_fixture(&[]);
+    let a = snapshot_dir(&out_a);
+    let b = snapshot_dir(&out_b);
+    assert_eq!(a.keys().collect::<Vec<_>>(), b.keys().collect::<Vec<_>>());
+    for (k, v) in &a {
+        assert!(v == &b[k], "{k} differs between builds");
+    }
+}
+
+#[test]
+fn entry_page_matches_its_snapshot() {
+    let (_tmp, out) = build_fixture(&[]);
+    let html = read(&out, "openrouter/expired-key-user-not-found/index.html");
+    let path = fixture("snapshots/expired-key-user-not-found.html");
+    if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, &html).unwrap();
+    }
+    let expected = std::fs::read_to_string(&path).expect(
+        "snapshot missing: run `UPDATE_SNAPSHOTS=1 cargo test --test build` and review the file",
+    );
+    assert!(
+        expected == html,
+        "entry page changed; review and run UPDATE_SNAPSHOTS=1 cargo test --test build"
+    );
+}
+
+#[test]
+fn the_command_line_exit_codes() {
+    assert_eq!(kbgen(&["build", "--no-such-flag"]).status.code(), Some(2));
+    assert_eq!(kbgen(&["frobnicate"]).status.code(), Some(2));
+    let tmp = tempfile::tempdir().unwrap();
+    let out = kbgen(&["build", "--root", tmp.path().to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out).contains("no kbgen.yaml"), "{}", text(&out));
+}
