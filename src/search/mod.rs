@@ -1,0 +1,101 @@
+//! Search: find the entry for a pasted error message, or for a few words typed from memory.
+//!
+//! One algorithm serves `kbgen lookup` and the site's search box. [`Index::new`] builds a
+//! logical index once: a *signature index* (each entry's error signatures, normalised into
+//! masked templates, posted under each of their words and each pair of adjacent words)
+//! and a *keyword index* (BM25F over title, tags, signatures, summary and body, capped to the
+//! best [`KW_CAP`] entries per word, plus prefixes of words for the last word typed).
+//! [`static_files`] writes the same index as a manifest plus hash-sharded JSON files that
+//! `static/assets/search.js` fetches on demand; [`Index::lookup`] scores in memory with the
+//! same integer data and the same formulas, so both rank identically (see `tests/search/`).
+//!
+//! Scoring a signature: how much of it the query holds (IDF-weighted recall of its words), how
+//! much of its word order (recall of its word pairs), and how much of the query it explains
+//! (precision); squared, so weak partial matches fall behind. The entry's best signature, plus
+//! a share of its normalised keyword score, gives the entry's score.
+
+mod files;
+mod index;
+mod normalize;
+mod query;
+mod site;
+
+pub use normalize::tokens;
+pub use site::docs;
+
+use serde::{Deserialize, Serialize};
+
+/// One entry as the search sees it (plain text; the caller strips Markdown).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Doc {
+    /// Entry id, e.g. `openrouter/expired-key-user-not-found`.
+    pub id: String,
+    /// Site-relative URL, e.g. `openrouter/expired-key-user-not-found/`.
+    pub url: String,
+    pub title: String,
+    pub summary: String,
+    /// Platform display name, e.g. `OpenRouter`.
+    pub platform: String,
+    pub tags: Vec<String>,
+    pub signatures: Vec<String>,
+    /// Plain text, may be empty.
+    pub quick_fix: String,
+    /// Plain text of body, causes, fixes, steps, FAQ etc., for keyword search.
+    pub text: String,
+}
+
+/// One result of [`Index::lookup`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct Hit {
+    /// Index into the `docs` given to [`Index::new`].
+    pub doc: usize,
+    /// Rounded to 1e-9, so the browser's ranking equals this one.
+    pub score: f64,
+    /// The best matched signature (index into the doc's `signatures`).
+    pub signature: Option<usize>,
+}
+
+/// The search index, built once from the site's entries.
+pub struct Index {
+    inner: index::Built,
+}
+
+impl Index {
+    /// Builds the index. Entries are ranked by id on ties, whatever their order here.
+    pub fn new(docs: &[Doc]) -> Index {
+        Index {
+            inner: index::Built::new(docs),
+        }
+    }
+
+    /// The entries matching `query`, best first; empty when nothing matches.
+    pub fn lookup(&self, query: &str, limit: usize) -> Vec<Hit> {
+        let b = &self.inner;
+        let plan = query::Plan::new(query);
+        let ranked = query::score(&plan, |t| b.sig.get(t), |t| b.kw.get(t).map(|v| v.as_slice()));
+        ranked
+            .into_iter()
+            .take(limit)
+            .map(|r| Hit {
+                doc: b.order[r.doc as usize],
+                score: r.score,
+                signature: r.signature.map(|s| s as usize),
+            })
+            .collect()
+    }
+
+    /// The static search index for the site (see [`static_files`]).
+    pub fn static_files(&self) -> Vec<(String, Vec<u8>)> {
+        files::write(&self.inner)
+    }
+}
+
+/// The static search index for the site: (path relative to the output root, bytes).
+/// Deterministic (same docs -> same bytes).
+pub fn static_files(docs: &[Doc]) -> Vec<(String, Vec<u8>)> {
+    Index::new(docs).static_files()
+}
+
+/// Entries kept per word in the keyword index.
+pub const KW_CAP: usize = 100;

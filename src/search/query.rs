@@ -1,0 +1,170 @@
+//! Query plan and scoring: which index keys a query needs, and how their postings rank entries.
+//!
+//! `static/assets/search.js` mirrors this file function for function. Every sum here is over
+//! integers; the few divisions and products run in the same order in both languages, and final
+//! scores are rounded to 1e-9, so the two rankings are identical.
+
+use std::collections::BTreeMap;
+
+use super::index::{MAX_SIGS, SigTerm, features};
+use super::normalize::{is_placeholder, tokens};
+
+/// Words (and, separately, word pairs) of a query looked up in the signature index.
+pub(crate) const SIG_KEYS_MAX: usize = 64;
+/// Words of a query looked up in the keyword index (longest first).
+pub(crate) const KW_KEYS_MAX: usize = 12;
+/// Signature score: share of the signature's features the query has (recall, word order
+/// included through word pairs), and share of the query's features the signature explains.
+const W_RECALL: f64 = 0.85;
+const W_PRECISION: f64 = 0.15;
+/// Share of the keyword score in an entry's score.
+const LAMBDA: f64 = 0.4;
+
+pub(crate) struct Plan {
+    /// Words looked up in the signature index, first occurrences first.
+    pub sig_keys: Vec<String>,
+    /// Adjacent word pairs (`"a b"`) looked up in the signature index.
+    pub pair_keys: Vec<String>,
+    pub kw_keys: Vec<String>,
+    /// `last*`, when the query ends inside a word.
+    pub prefix: Option<String>,
+}
+
+impl Plan {
+    pub fn new(query: &str) -> Plan {
+        let toks = tokens(query);
+        let (terms, pairs) = features(&toks);
+        let mut by_len: Vec<(usize, usize)> =
+            terms.iter().enumerate().map(|(i, t)| (i, priority(t))).collect();
+        by_len.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        let kw_keys: Vec<String> = by_len
+            .iter()
+            .take(KW_KEYS_MAX)
+            .map(|&(i, _)| terms[i].clone())
+            .collect();
+        let ends_in_word = query.chars().last().is_some_and(super::normalize::is_word);
+        let prefix = match toks.last() {
+            Some(last)
+                if ends_in_word
+                    && !is_placeholder(last)
+                    && last.chars().count() >= 3
+                    && kw_keys.contains(last) =>
+            {
+                Some(format!("{last}*"))
+            }
+            _ => None,
+        };
+        Plan {
+            sig_keys: terms.into_iter().take(SIG_KEYS_MAX).collect(),
+            pair_keys: pairs.into_iter().take(SIG_KEYS_MAX).collect(),
+            kw_keys,
+            prefix,
+        }
+    }
+}
+
+/// Keyword-key priority: longer words first, code-like words (letters and digits) ahead.
+fn priority(t: &str) -> usize {
+    let len = t.chars().count();
+    let digit = t.chars().any(|c| c.is_ascii_digit());
+    let alpha = t.chars().any(|c| !c.is_ascii_digit());
+    len + if digit && alpha { 4 } else { 0 }
+}
+
+pub(crate) struct Ranked {
+    pub doc: u32,
+    pub score: f64,
+    pub signature: Option<u32>,
+}
+
+#[derive(Default)]
+struct Acc {
+    /// Weight of the signature's posted features.
+    n: u32,
+    /// Weight of those the query has.
+    m: u32,
+}
+
+/// Ranks entries for `plan`, given the index entries for its keys.
+pub(crate) fn score<'a, S, K>(plan: &Plan, sig: S, kw: K) -> Vec<Ranked>
+where
+    S: Fn(&str) -> Option<&'a SigTerm>,
+    K: Fn(&str) -> Option<&'a [(u32, u32)]>,
+{
+    // Signatures.
+    let mut total: u32 = 0;
+    let mut accs: BTreeMap<u32, Acc> = BTreeMap::new();
+    for k in plan.sig_keys.iter().chain(&plan.pair_keys) {
+        let Some(e) = sig(k) else { continue };
+        total += e.w;
+        for p in &e.postings {
+            let a = accs.entry(p.sid).or_default();
+            a.n = p.n;
+            a.m += e.w;
+        }
+    }
+    let mut best: BTreeMap<u32, (f64, u32)> = BTreeMap::new();
+    for (&sid, a) in &accs {
+        let r = f64::from(a.m) / f64::from(a.n);
+        let p = f64::from(a.m) / f64::from(total);
+        let base = W_RECALL * r + W_PRECISION * p;
+        let s = base * base;
+        let doc = sid / MAX_SIGS as u32;
+        let k = sid % MAX_SIGS as u32;
+        let e = best.entry(doc).or_insert((s, k));
+        if s > e.0 {
+            *e = (s, k);
+        }
+    }
+    // Keywords.
+    let mut kscore: BTreeMap<u32, u32> = BTreeMap::new();
+    let mut kmax: u32 = 0;
+    for k in &plan.kw_keys {
+        let mut merged: BTreeMap<u32, u32> = BTreeMap::new();
+        if let Some(list) = kw(k) {
+            for &(doc, imp) in list {
+                merged.insert(doc, imp);
+            }
+        }
+        if plan
+            .prefix
+            .as_deref()
+            .is_some_and(|p| p.strip_suffix('*') == Some(k.as_str()))
+            && let Some(list) = kw(plan.prefix.as_deref().unwrap_or_default())
+        {
+            for &(doc, imp) in list {
+                let e = merged.entry(doc).or_default();
+                *e = (*e).max(imp);
+            }
+        }
+        kmax += merged.values().copied().max().unwrap_or(0);
+        for (doc, imp) in merged {
+            *kscore.entry(doc).or_default() += imp;
+        }
+    }
+    let mut docs: Vec<u32> = best.keys().chain(kscore.keys()).copied().collect();
+    docs.sort_unstable();
+    docs.dedup();
+    let mut out: Vec<Ranked> = docs
+        .into_iter()
+        .map(|doc| {
+            let (s, sig) = match best.get(&doc) {
+                Some(&(s, k)) => (s, Some(k)),
+                None => (0.0, None),
+            };
+            let kn = match kscore.get(&doc) {
+                Some(&k) if kmax > 0 => f64::from(k) / f64::from(kmax),
+                _ => 0.0,
+            };
+            let score = ((s + LAMBDA * kn) * 1e9).round() / 1e9;
+            Ranked {
+                doc,
+                score,
+                signature: sig,
+            }
+        })
+        .filter(|r| r.score > 0.0)
+        .collect();
+    out.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.doc.cmp(&b.doc)));
+    out
+}
