@@ -14,5 +14,13 @@ pub const BUILTIN: &[(&str, &[u8])] = &[
         "assets/kbgen.js",
         include_bytes!("../static/assets/kbgen.js"),
     ),
+    (
+        "assets/search.js",
+        include_bytes!("../static/assets/search.js"),
+    ),
+    (
+        "assets/search-ui.js",
+        include_bytes!("../static/assets/search-ui.js"),
+    ),
     ("favicon.svg", include_bytes!("../static/favicon.svg")),
 ];

@@ -16,6 +16,7 @@ pub mod load;
 pub mod markdown;
 pub mod render;
 pub mod schema;
+pub mod search;
 pub mod site;
 pub mod yaml;
 

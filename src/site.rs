@@ -16,7 +16,7 @@ use rayon::prelude::*;
 use crate::diagnostic::{Diagnostic, Report};
 use crate::load::{LoadOptions, Site};
 use crate::render::{self, Card, Globals, Templates};
-use crate::{assets, check, feeds, load};
+use crate::{assets, check, feeds, load, search};
 
 /// The file that marks a folder as kbgen's output.
 pub const MARKER: &str = ".kbgen-output";
@@ -304,6 +304,12 @@ pub fn render_site(
     report(put("robots.txt", feeds::robots(site).as_bytes()));
     report(put("atom.xml", feeds::atom(site).as_bytes()));
     report(put("api/entries.json", feeds::api_entries(site).as_bytes()));
+
+    // The search index, sharded so a query fetches only what it needs.
+    let index = search::Index::new(&search::docs(site));
+    for (path, bytes) in index.static_files() {
+        report(put(&path, &bytes));
+    }
 
     // Theme assets, then the site's own static/ over them.
     for (path, bytes) in assets::BUILTIN {

@@ -26,5 +26,9 @@ fn every_signature_finds_its_entry() {
         }
     }
     eprintln!("{first} of {total} signatures rank their entry first");
-    assert!(misses.is_empty(), "not in the top 3:\n{}", misses.join("\n"));
+    assert!(
+        misses.is_empty(),
+        "not in the top 3:\n{}",
+        misses.join("\n")
+    );
 }

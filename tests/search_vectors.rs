@@ -75,7 +75,9 @@ fn query_vectors_rank_the_right_entry_first() {
                 .iter()
                 .map(|h| format!("{} {:.4}", docs[h.doc].id, h.score))
                 .collect();
-            failures.push(format!("[{kind}] {query:?}\n  want {expect}\n  got  {got:?}"));
+            failures.push(format!(
+                "[{kind}] {query:?}\n  want {expect}\n  got  {got:?}"
+            ));
         }
         let top: Vec<Value> = hits
             .iter()
@@ -111,7 +113,11 @@ fn query_vectors_rank_the_right_entry_first() {
 #[test]
 fn fixture_index_is_current() {
     let files = static_files(&fixture());
-    assert_eq!(files, static_files(&fixture()), "static_files is deterministic");
+    assert_eq!(
+        files,
+        static_files(&fixture()),
+        "static_files is deterministic"
+    );
     let root = dir().join("fixture-index");
     if updating() {
         let _ = fs::remove_dir_all(&root);

@@ -90,11 +90,19 @@ struct DocTokens {
 }
 
 fn words_only(text: &str) -> Vec<String> {
-    tokens(text).into_iter().filter(|t| !is_placeholder(t)).collect()
+    tokens(text)
+        .into_iter()
+        .filter(|t| !is_placeholder(t))
+        .collect()
 }
 
 fn tokenize_doc(d: &Doc) -> DocTokens {
-    let sigs: Vec<Vec<String>> = d.signatures.iter().take(MAX_SIGS).map(|s| tokens(s)).collect();
+    let sigs: Vec<Vec<String>> = d
+        .signatures
+        .iter()
+        .take(MAX_SIGS)
+        .map(|s| tokens(s))
+        .collect();
     let sig_words = sigs
         .iter()
         .flatten()

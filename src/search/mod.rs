@@ -21,7 +21,7 @@ mod query;
 mod site;
 
 pub use normalize::tokens;
-pub use site::docs;
+pub use site::{Match, docs, lookup_matches};
 
 use serde::{Deserialize, Serialize};
 
@@ -73,7 +73,11 @@ impl Index {
     pub fn lookup(&self, query: &str, limit: usize) -> Vec<Hit> {
         let b = &self.inner;
         let plan = query::Plan::new(query);
-        let ranked = query::score(&plan, |t| b.sig.get(t), |t| b.kw.get(t).map(|v| v.as_slice()));
+        let ranked = query::score(
+            &plan,
+            |t| b.sig.get(t),
+            |t| b.kw.get(t).map(|v| v.as_slice()),
+        );
         ranked
             .into_iter()
             .take(limit)

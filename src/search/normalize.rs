@@ -14,9 +14,9 @@ use unicode_normalization::UnicodeNormalization;
 
 /// Words that carry little signal: English glue and the keys of JSON error bodies.
 const STOPWORDS: &[&str] = &[
-    "a", "an", "and", "are", "as", "at", "be", "been", "by", "code", "detail", "details", "error", "errors",
-    "for", "from", "in", "is", "it", "its", "message", "of", "on", "or", "status", "that", "the", "this",
-    "to", "type", "was", "were", "with",
+    "a", "an", "and", "are", "as", "at", "be", "been", "by", "code", "detail", "details", "error",
+    "errors", "for", "from", "in", "is", "it", "its", "message", "of", "on", "or", "status",
+    "that", "the", "this", "to", "type", "was", "were", "with",
 ];
 
 /// Log levels and tool prefixes stripped at the start of a line when followed by `:` or `!`.
@@ -45,7 +45,9 @@ const LEVELS: &[&str] = &[
 ];
 
 /// Log levels also stripped when followed by a space (`ERROR something`).
-const BARE_LEVELS: &[&str] = &["debug", "error", "fatal", "info", "trace", "warn", "warning"];
+const BARE_LEVELS: &[&str] = &[
+    "debug", "error", "fatal", "info", "trace", "warn", "warning",
+];
 
 const LINE_PREFIXES: &[&str] = &[
     "npm err!",
@@ -165,11 +167,18 @@ fn entity(s: &[char]) -> Option<(char, usize)> {
         _ => {
             let num = name.strip_prefix('#')?;
             let cp = match num.strip_prefix(['x', 'X']) {
-                Some(h) if !h.is_empty() && h.len() <= 6 && h.bytes().all(|b| b.is_ascii_hexdigit()) => {
+                Some(h)
+                    if !h.is_empty()
+                        && h.len() <= 6
+                        && h.bytes().all(|b| b.is_ascii_hexdigit()) =>
+                {
                     u32::from_str_radix(h, 16).ok()?
                 }
                 Some(_) => return None,
-                None if !num.is_empty() && num.len() <= 7 && num.bytes().all(|b| b.is_ascii_digit()) => {
+                None if !num.is_empty()
+                    && num.len() <= 7
+                    && num.bytes().all(|b| b.is_ascii_digit()) =>
+                {
                     num.parse().ok()?
                 }
                 None => return None,
@@ -223,9 +232,11 @@ fn fold(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.nfkc() {
         match c {
-            '\u{2018}' | '\u{2019}' | '\u{201a}' | '\u{201b}' | '\u{2032}' | '\u{2035}' => out.push('\''),
-            '\u{201c}' | '\u{201d}' | '\u{201e}' | '\u{201f}' | '\u{2033}' | '\u{2036}' | '\u{ab}'
-            | '\u{bb}' => out.push('"'),
+            '\u{2018}' | '\u{2019}' | '\u{201a}' | '\u{201b}' | '\u{2032}' | '\u{2035}' => {
+                out.push('\'')
+            }
+            '\u{201c}' | '\u{201d}' | '\u{201e}' | '\u{201f}' | '\u{2033}' | '\u{2036}'
+            | '\u{ab}' | '\u{bb}' => out.push('"'),
             '\u{2010}'..='\u{2015}' | '\u{2212}' => out.push('-'),
             '\u{200b}' | '\u{200c}' | '\u{200d}' | '\u{2060}' | '\u{feff}' | '\u{ad}' => {}
             '\u{85}' | '\u{2028}' | '\u{2029}' => out.push('\n'),
@@ -316,9 +327,9 @@ fn strip_prefixes(s: &[char]) -> usize {
                 e += 1;
             }
             let chunk = &s[p..e];
-            let stampish = chunk
-                .iter()
-                .all(|c| c.is_ascii_digit() || matches!(c, '-' | ':' | '.' | ',' | '/' | '+' | 't' | 'z'));
+            let stampish = chunk.iter().all(|c| {
+                c.is_ascii_digit() || matches!(c, '-' | ':' | '.' | ',' | '/' | '+' | 't' | 'z')
+            });
             let digits = chunk.iter().filter(|c| c.is_ascii_digit()).count();
             let seps = chunk.iter().any(|c| matches!(c, '-' | ':' | '/'));
             if stampish && (seps || digits >= 5) {
@@ -523,7 +534,8 @@ fn is_ip(t: &[char]) -> bool {
     // IPv6.
     let colons = t.iter().filter(|&&c| c == ':').count();
     colons >= 2
-        && t.iter().all(|&c| c.is_ascii_hexdigit() || c == ':' || c == '.')
+        && t.iter()
+            .all(|&c| c.is_ascii_hexdigit() || c == ':' || c == '.')
         && t.iter().any(|c| c.is_ascii_hexdigit())
 }
 
@@ -657,7 +669,10 @@ fn classify(w: &[char]) -> Option<String> {
             return Some(w.iter().collect());
         }
         "<num>"
-    } else if (len > 2 && w[0] == '0' && w[1] == 'x' && w[2..].iter().all(|c| c.is_ascii_hexdigit()))
+    } else if (len > 2
+        && w[0] == '0'
+        && w[1] == 'x'
+        && w[2..].iter().all(|c| c.is_ascii_hexdigit()))
         || (len >= 7 && all_hex && digits > 0)
     {
         "<hex>"
@@ -708,7 +723,15 @@ mod tests {
     fn variables_masked() {
         assert_eq!(
             toks("connect ECONNREFUSED 127.0.0.1:5432 at /app/src/db.js:10:5 id 4f9a2c1e0b"),
-            ["connect", "econnrefused", "<ip>", "at", "<path>", "id", "<hex>"]
+            [
+                "connect",
+                "econnrefused",
+                "<ip>",
+                "at",
+                "<path>",
+                "id",
+                "<hex>"
+            ]
         );
         assert_eq!(
             toks("role \"alice\" does not exist"),

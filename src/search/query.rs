@@ -34,8 +34,11 @@ impl Plan {
     pub fn new(query: &str) -> Plan {
         let toks = tokens(query);
         let (terms, pairs) = features(&toks);
-        let mut by_len: Vec<(usize, usize)> =
-            terms.iter().enumerate().map(|(i, t)| (i, priority(t))).collect();
+        let mut by_len: Vec<(usize, usize)> = terms
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (i, priority(t)))
+            .collect();
         by_len.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
         let kw_keys: Vec<String> = by_len
             .iter()

@@ -3,7 +3,39 @@
 use crate::load::Site;
 use crate::markdown::plain_text;
 
-use super::Doc;
+use super::{Doc, Index};
+
+/// One result of `kbgen lookup`, as its JSON format prints it.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Match {
+    pub id: String,
+    pub title: String,
+    /// The entry's absolute URL.
+    pub url: String,
+    pub score: f64,
+    /// Plain text; empty when the entry has none.
+    pub quick_fix: String,
+}
+
+/// Searches a loaded site's entries for `text`, best first.
+pub fn lookup_matches(site: &Site, text: &str, limit: usize) -> Vec<Match> {
+    let docs = docs(site);
+    let index = Index::new(&docs);
+    index
+        .lookup(text, limit)
+        .into_iter()
+        .map(|hit| {
+            let d = &docs[hit.doc];
+            Match {
+                id: d.id.clone(),
+                title: d.title.clone(),
+                url: site.config.absolute(&d.url),
+                score: hit.score,
+                quick_fix: d.quick_fix.clone(),
+            }
+        })
+        .collect()
+}
 
 /// The search documents of a loaded site, in entry order (by id).
 pub fn docs(site: &Site) -> Vec<Doc> {
