@@ -2,7 +2,9 @@
 //!
 //! [`errors`] holds the rules that block publishing (`kbgen build` and
 //! `kbgen check` both run them): a platform's category must exist, `related`
-//! ids must point at entries. Per-file rules live in the loader.
+//! ids must point at entries, links between entries must resolve (see
+//! [`crate::links`]). Per-file rules live in the loader; the content-quality
+//! warnings that only `kbgen check` reports live in [`crate::quality`].
 
 use std::collections::HashSet;
 
@@ -10,13 +12,16 @@ use crate::diagnostic::{Diagnostic, Report};
 use crate::load::Site;
 
 /// Runs the blocking site-wide rules. Drafts left out of the build still count
-/// as existing ids, so that a draft can be linked before it is published.
+/// as existing ids, so that a draft can be linked before it is published; so do
+/// entries that failed to parse, whose own errors are already reported.
 pub fn errors(site: &Site, report: &mut Report) {
+    crate::links::check(site, report);
     let all_ids: HashSet<&str> = site
         .entries
         .iter()
         .map(|e| e.id.as_str())
         .chain(site.drafts_left_out.iter().map(String::as_str))
+        .chain(site.unparsed.iter().map(String::as_str))
         .collect();
     for p in site.platforms.values() {
         if !site.config.categories.contains_key(&p.category) {

@@ -200,6 +200,7 @@ impl Report {
     /// `error[rule]: message` with `--> file:line:col`, the source line and a caret.
     pub fn render_human(&self) -> String {
         let mut out = String::new();
+        let mut cache = SourceCache::default();
         for d in self.sorted() {
             let level = match d.severity {
                 Severity::Error => "error",
@@ -219,14 +220,15 @@ impl Report {
                 .map(|f| format!(" (field `{f}`)"))
                 .unwrap_or_default();
             let _ = writeln!(out, "  --> {place}{field}");
-            if let Some(text) = d.line.and_then(|l| self.source_line(&d.file, l)) {
+            if let Some(text) = d.line.and_then(|l| cache.line(self, &d.file, l)) {
                 let num = d.line.unwrap_or(0).to_string();
                 let pad = " ".repeat(num.len());
                 let col = d.column.unwrap_or(1).max(1) as usize;
-                let shown: String = text
+                let text: String = text
                     .chars()
-                    .map(|c| if c == '\t' { ' ' } else { c })
+                    .map(|c| if c == '\t' || c.is_control() { ' ' } else { c })
                     .collect();
+                let (shown, col) = window(&text, col);
                 let width = caret_width(&shown, col);
                 let _ = writeln!(out, "{pad} |");
                 let _ = writeln!(out, "{num} | {shown}");
@@ -304,21 +306,61 @@ impl Report {
         out
     }
 
-    fn source_line(&self, file: &str, line: u32) -> Option<String> {
-        let read;
-        let text = match self.sources.get(file) {
-            Some(t) => t.as_str(),
-            None => {
-                let bytes = std::fs::read(self.root.as_ref()?.join(file)).ok()?;
-                read = String::from_utf8_lossy(&bytes).into_owned();
-                read.as_str()
-            }
-        };
-        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-        text.split('\n')
-            .nth(line.checked_sub(1)? as usize)
-            .map(|l| l.strip_suffix('\r').unwrap_or(l).to_owned())
+    /// The text of `file`: remembered, or read (at most [`crate::yaml::MAX_FILE_BYTES`]) from the root.
+    fn source_text(&self, file: &str) -> Option<String> {
+        if let Some(t) = self.sources.get(file) {
+            return Some(t.clone());
+        }
+        let path = self.root.as_ref()?.join(file);
+        let bytes = crate::load::read_limited(&path, file).ok()?;
+        let text = String::from_utf8_lossy(&bytes);
+        let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+        Some(crate::entry::normalize_newlines(text).into_owned())
     }
+}
+
+/// Files read for quoting, each once per rendering.
+#[derive(Default)]
+struct SourceCache {
+    files: BTreeMap<String, Option<Vec<String>>>,
+}
+
+impl SourceCache {
+    fn line(&mut self, report: &Report, file: &str, line: u32) -> Option<String> {
+        let lines = self.files.entry(file.to_owned()).or_insert_with(|| {
+            report
+                .source_text(file)
+                .map(|t| t.split('\n').map(str::to_owned).collect())
+        });
+        lines.as_ref()?.get(line.checked_sub(1)? as usize).cloned()
+    }
+}
+
+/// Longest part of a source line the human format quotes.
+const QUOTE_WIDTH: usize = 100;
+
+/// Cuts a long line to a window around `col`, marking the cuts with `…`.
+/// Returns the shown text and the caret column in it.
+fn window(line: &str, col: usize) -> (String, usize) {
+    let chars: Vec<char> = line.chars().collect();
+    if chars.len() <= QUOTE_WIDTH {
+        return (line.to_owned(), col);
+    }
+    let start = col
+        .saturating_sub(QUOTE_WIDTH / 3)
+        .min(chars.len().saturating_sub(QUOTE_WIDTH - 2));
+    let end = (start + QUOTE_WIDTH - 2).min(chars.len());
+    let mut shown = String::new();
+    let mut caret = col - start;
+    if start > 0 {
+        shown.push('…');
+        caret += 1;
+    }
+    shown.extend(&chars[start..end]);
+    if end < chars.len() {
+        shown.push('…');
+    }
+    (shown, caret.max(1))
 }
 
 /// The caret covers the word that starts at `col`, at least one character.

@@ -198,19 +198,31 @@ pub fn decode(bytes: &[u8], file: &str) -> Result<String, Box<Diagnostic>> {
         }
     };
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    Ok(if text.contains('\r') {
-        text.replace("\r\n", "\n")
+    Ok(normalize_newlines(text).into_owned())
+}
+
+/// Folds CRLF and lone CR line breaks to LF. YAML and CommonMark both count a
+/// lone CR as a line break, so every line number kbgen reports counts them too.
+pub fn normalize_newlines(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.contains('\r') {
+        std::borrow::Cow::Owned(text.replace("\r\n", "\n").replace('\r', "\n"))
     } else {
-        text.to_owned()
-    })
+        std::borrow::Cow::Borrowed(text)
+    }
 }
 
 fn byte_pos(bytes: &[u8], i: usize) -> (u32, u32) {
     let before = &bytes[..i];
-    let line = before.iter().filter(|&&b| b == b'\n').count() as u32 + 1;
+    // Line breaks are LF, CRLF or a lone CR, as in `normalize_newlines`.
+    let breaks = before
+        .iter()
+        .enumerate()
+        .filter(|&(k, &b)| b == b'\n' || (b == b'\r' && before.get(k + 1) != Some(&b'\n')))
+        .count();
+    let line = breaks as u32 + 1;
     let start = before
         .iter()
-        .rposition(|&b| b == b'\n')
+        .rposition(|&b| b == b'\n' || b == b'\r')
         .map_or(0, |p| p + 1);
     let col = String::from_utf8_lossy(&before[start..]).chars().count() as u32 + 1;
     (line, col)
@@ -263,8 +275,19 @@ pub fn split_front_matter<'a>(text: &'a str, file: &str) -> Result<Split<'a>, Bo
     ))
 }
 
-/// Today's date where it is latest on Earth (UTC+14), so no one's "today" is in the future.
+/// The environment variable that pins "today" (`YYYY-MM-DD`), for reproducible
+/// checks and tests; see [`today`].
+pub const TODAY_VAR: &str = "KBGEN_TODAY";
+
+/// Today's date where it is latest on Earth (UTC+14), so no one's "today" is in
+/// the future; or the date in `KBGEN_TODAY` when that holds a valid date.
 pub fn today() -> Date {
+    if let Some(d) = std::env::var(TODAY_VAR)
+        .ok()
+        .and_then(|s| parse_date(&s).ok())
+    {
+        return d;
+    }
     let tz = jiff::tz::TimeZone::fixed(jiff::tz::offset(14));
     jiff::Timestamp::now().to_zoned_datetime(tz).date()
 }
@@ -287,6 +310,24 @@ pub fn parse(
     } else {
         (text.clone(), String::new(), 0)
     };
+    if yaml_text
+        .lines()
+        .all(|l| l.trim().is_empty() || l.trim_start().starts_with('#'))
+    {
+        let what = if is_md {
+            "the front matter"
+        } else {
+            "the file"
+        };
+        return Err(vec![
+            Diagnostic::error(
+                file,
+                "required",
+                format!("{what} has no fields; an entry needs at least `title`, `summary`, `signatures` and `updated`"),
+            )
+            .at(1, 1),
+        ]);
+    }
     let raw: RawEntry =
         yaml::from_str(&yaml_text, file).map_err(|d| vec![front_matter_shape(*d, is_md)])?;
     resolve(
@@ -489,6 +530,8 @@ fn resolve(raw: RawEntry, r: Resolve<'_>) -> Result<Entry, Vec<Diagnostic>> {
     let mut faq = Vec::new();
     for (i, f) in raw.faq.iter().flatten().enumerate() {
         positions.insert(format!("faq[{i}]"), f.pos());
+        positions.insert(format!("faq[{i}].q"), f.value.q.pos());
+        positions.insert(format!("faq[{i}].a"), f.value.a.pos());
         let q = f.value.q.value.trim().to_owned();
         let a = f.value.a.value.trim().to_owned();
         if q.is_empty() || a.is_empty() {
@@ -532,7 +575,9 @@ fn resolve(raw: RawEntry, r: Resolve<'_>) -> Result<Entry, Vec<Diagnostic>> {
         yaml_body.unwrap_or_default()
     };
     let body_line = if r.is_md {
-        r.body_line
+        // The body is trimmed: its first line is the first non-blank one.
+        let blank = r.body.len() - r.body.trim_start().len();
+        r.body_line + r.body[..blank].matches('\n').count() as u32
     } else {
         positions.get("body").map_or(0, |p| p.0)
     };
@@ -631,7 +676,7 @@ mod tests {
         assert_eq!(e.id, "p/s");
         assert_eq!(e.signatures, ["E: x"]);
         assert_eq!(e.body, "Body");
-        assert_eq!(e.body_line, 7);
+        assert_eq!(e.body_line, 8, "the first non-blank line of the body");
         assert_eq!(e.pos("updated"), Some((5, 10)));
     }
 

@@ -65,6 +65,9 @@ pub struct Site {
     pub entries: Vec<Entry>,
     /// Ids of the drafts that were left out.
     pub drafts_left_out: Vec<String>,
+    /// Ids of the record files that exist but did not parse (their problems are
+    /// in the report); links to them are not reported a second time.
+    pub unparsed: Vec<String>,
 }
 
 impl Site {
@@ -146,10 +149,14 @@ pub fn load(root: &Path, opts: LoadOptions) -> (Option<Site>, Report) {
         .collect();
 
     let mut entries = Vec::with_capacity(parsed.len());
-    for result in parsed {
+    let mut unparsed = Vec::new();
+    for (result, rec) in parsed.into_iter().zip(&record_files) {
         match result {
             Ok(e) => entries.push(e),
-            Err(diags) => report.extend(diags),
+            Err(diags) => {
+                report.extend(diags);
+                unparsed.push(format!("{}/{}", rec.platform, rec.slug));
+            }
         }
     }
     entries.sort_by(|a, b| a.id.cmp(&b.id).then(a.file.cmp(&b.file)));
@@ -171,6 +178,7 @@ pub fn load(root: &Path, opts: LoadOptions) -> (Option<Site>, Report) {
         platforms,
         entries,
         drafts_left_out,
+        unparsed,
     });
     (site, report)
 }

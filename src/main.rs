@@ -26,6 +26,7 @@ enum Command {
     Build(BuildArgs),
     Check(CheckArgs),
     Lookup(LookupArgs),
+    Schema(SchemaArgs),
 }
 
 /// Build the site into a folder of static files.
@@ -87,6 +88,31 @@ struct LookupArgs {
     text: Option<String>,
 }
 
+/// Print the JSON Schema of an entry or of `_platform.yaml`, for editors.
+#[derive(clap::Args)]
+#[command(
+    after_help = "Examples:\n  kbgen schema entry\n  kbgen schema --write   # schema/entry.schema.json and schema/platform.schema.json under --root\n\nEntries point their editor at it with a first front-matter line:\n  # yaml-language-server: $schema=../../schema/entry.schema.json"
+)]
+struct SchemaArgs {
+    /// Which schema to print.
+    #[arg(value_enum, required_unless_present = "write")]
+    which: Option<SchemaKind>,
+    /// Write both schemas into <root>/schema/ instead of printing one.
+    #[arg(long, conflicts_with = "which")]
+    write: bool,
+    /// The site folder (with --write).
+    #[arg(long, default_value = ".")]
+    root: PathBuf,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum SchemaKind {
+    /// An entry: content/<platform>/<slug>.md front matter or .yaml.
+    Entry,
+    /// content/<platform>/_platform.yaml.
+    Platform,
+}
+
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 enum LookupFormat {
     Human,
@@ -99,11 +125,15 @@ fn main() -> ExitCode {
         Command::Build(args) => args.run(),
         Command::Check(args) => args.run(),
         Command::Lookup(args) => args.run(),
+        Command::Schema(args) => args.run(),
     }
 }
 
 impl BuildArgs {
     fn run(self) -> ExitCode {
+        if let Some(code) = check_today_var() {
+            return code;
+        }
         let opts = BuildOptions {
             root: self.root,
             output: self.output,
@@ -127,8 +157,10 @@ impl BuildArgs {
 
 impl CheckArgs {
     fn run(self) -> ExitCode {
-        let (_site, mut report) =
-            kbgen::site::load_checked(&self.root, LoadOptions { drafts: true });
+        if let Some(code) = check_today_var() {
+            return code;
+        }
+        let mut report = kbgen::site::check(&self.root);
         if self.strict {
             report.make_warnings_errors();
         }
@@ -142,6 +174,50 @@ impl CheckArgs {
         } else {
             ExitCode::SUCCESS
         }
+    }
+}
+
+/// Refuses a `KBGEN_TODAY` that is set but not a date (exit 2), rather than
+/// silently checking against the real date.
+fn check_today_var() -> Option<ExitCode> {
+    let value = std::env::var(kbgen::entry::TODAY_VAR).ok()?;
+    match kbgen::entry::parse_date(&value) {
+        Ok(_) => None,
+        Err(_) => {
+            eprintln!(
+                "error: {} must be a date written YYYY-MM-DD, found `{value}`",
+                kbgen::entry::TODAY_VAR
+            );
+            Some(ExitCode::from(2))
+        }
+    }
+}
+
+impl SchemaArgs {
+    fn run(self) -> ExitCode {
+        if self.write {
+            return match kbgen::schema::write_schemas(&self.root) {
+                Ok(()) => {
+                    eprintln!(
+                        "Wrote {0}/entry.schema.json and {0}/platform.schema.json",
+                        self.root.join(kbgen::schema::SCHEMA_DIR).display()
+                    );
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!(
+                        "error: cannot write {}: {e}",
+                        self.root.join(kbgen::schema::SCHEMA_DIR).display()
+                    );
+                    ExitCode::from(1)
+                }
+            };
+        }
+        match self.which {
+            Some(SchemaKind::Platform) => print!("{}", kbgen::schema::platform_schema()),
+            _ => print!("{}", kbgen::schema::entry_schema()),
+        }
+        ExitCode::SUCCESS
     }
 }
 

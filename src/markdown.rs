@@ -70,7 +70,7 @@ pub struct Rendered {
     pub record_links: Vec<RecordLink>,
 }
 
-fn options() -> Options {
+pub(crate) fn options() -> Options {
     Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH

@@ -94,6 +94,37 @@ pub fn load_checked(root: &Path, opts: LoadOptions) -> (Option<Site>, Report) {
     }
 }
 
+/// Everything `kbgen check` reports: the blocking rules of a build (drafts
+/// included), every page rendered with the site's templates into nowhere so
+/// that a template failing on real data is caught, and the content-quality
+/// warnings.
+pub fn check(root: &Path) -> Report {
+    let (site, mut report) = load::load(root, LoadOptions { drafts: true });
+    let Some(site) = site else {
+        return report;
+    };
+    check::errors(&site, &mut report);
+    match Templates::load(root) {
+        Ok(mut templates) => {
+            if let Err(diags) = render_site(&site, &mut templates, &Discard) {
+                report.extend(diags);
+            }
+        }
+        Err(diags) => report.extend(diags),
+    }
+    crate::quality::warnings(&site, crate::entry::today(), &mut report);
+    report
+}
+
+/// A sink that keeps nothing: `kbgen check` renders only to find errors.
+struct Discard;
+
+impl Sink for Discard {
+    fn put(&self, _path: &str, _bytes: &[u8]) -> io::Result<()> {
+        Ok(())
+    }
+}
+
 /// Builds the site into its output folder, or leaves it untouched and returns why not.
 pub fn build(opts: &BuildOptions) -> Result<BuildSummary, Report> {
     let start = Instant::now();

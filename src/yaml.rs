@@ -64,6 +64,7 @@ fn options() -> serde_saphyr::Options {
     budget.max_aliases = 1_000;
     budget.max_anchors = 1_000;
     budget.max_depth = 64;
+    budget.flow_nesting_limit = 64;
     budget.max_nodes = 100_000;
     budget.max_total_scalar_bytes = MAX_FILE_BYTES as usize;
     budget.max_recorded_anchor_bytes = 1024 * 1024;
@@ -92,7 +93,13 @@ fn to_diagnostic(e: &serde_saphyr::Error, text: &str, file: &str) -> Diagnostic 
     let (rule, message) = classify(&message);
     let mut d = Diagnostic::error(file, rule, message);
     if let Some(loc) = e.location() {
-        let (line, column) = (loc.line() as u32, loc.column() as u32);
+        let (mut line, mut column) = (loc.line() as u32, loc.column() as u32);
+        if d.message.contains("tab")
+            && let Some((l, c)) = tab_near(text, line)
+        {
+            (line, column) = (l, c);
+            d.message = "a tab indents this line; YAML indents with spaces only".into();
+        }
         if line > 0 {
             d = d.at(line, column.max(1));
             if let Some(field) = field_at(text, line) {
@@ -121,6 +128,12 @@ fn classify(message: &str) -> (&'static str, String) {
             format!("YAML is too large or too deeply nested: {message}"),
         );
     }
+    if lower.contains("expected string scalar") {
+        return (
+            "wrong-type",
+            "expected text here, not a list or a mapping (quote text that starts with `[`, `{`, `*`, `&`, `!`, `|`, `>`, `%` or `@`)".to_owned(),
+        );
+    }
     if lower.contains("expected sequence") {
         return (
             "wrong-type",
@@ -137,6 +150,21 @@ fn classify(message: &str) -> (&'static str, String) {
         return ("wrong-type", message.to_owned());
     }
     ("yaml-syntax", message.to_owned())
+}
+
+/// The first tab in the indentation of `line` or of the few lines after it:
+/// YAML's scanner reports a tab where the scalar before it started.
+fn tab_near(text: &str, line: u32) -> Option<(u32, u32)> {
+    let first = line.saturating_sub(1) as usize;
+    text.split('\n')
+        .enumerate()
+        .skip(first)
+        .take(4)
+        .find_map(|(i, l)| {
+            let indent = &l[..l.len() - l.trim_start().len()];
+            let col = indent.find('\t')?;
+            Some((i as u32 + 1, indent[..col].chars().count() as u32 + 1))
+        })
 }
 
 /// The top-level key whose block holds `line`, if any: the nearest line at or

@@ -1,0 +1,431 @@
+//! Links between entries must lead somewhere: a blocking, site-wide rule.
+//!
+//! Every Markdown field of every entry is scanned for links that point inside
+//! the site: record files (`other.md`, `../npm/x.md#causes`), page-style
+//! relative links (`../x/`, `../../npm/x/`), and absolute links under
+//! `base_url` (`https://host/kb/npm/x/`, or root-relative `/kb/npm/x/`). Each
+//! must name an entry (or platform, or category) that exists, and a `#anchor`
+//! must be an id the target page really has: one of its body's heading ids, or
+//! the id of a section the entry template renders for that entry. Links to
+//! files under `static/` are left alone, and so is everything outside the site.
+
+use std::collections::{HashMap, HashSet};
+
+use pulldown_cmark::{Event, Parser, Tag};
+use rayon::prelude::*;
+
+use crate::diagnostic::{Diagnostic, Report};
+use crate::entry::{Entry, is_slug};
+use crate::load::Site;
+use crate::locate::{Locator, Place};
+use crate::markdown::{self, LinkContext};
+use crate::prose;
+
+/// Where a link inside the site leads.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    /// An entry page, maybe with an anchor.
+    Entry { id: String, anchor: Option<String> },
+    /// An anchor on the page the link is on.
+    SamePage(String),
+    /// A platform's page.
+    Platform(String),
+    /// A category's page.
+    Category(String),
+}
+
+/// A link found in an entry, resolved.
+struct Found<'a> {
+    entry: &'a Entry,
+    field: String,
+    place: Place,
+    dest: String,
+    target: Target,
+}
+
+/// Checks every link between entries; problems are errors.
+pub fn check(site: &Site, report: &mut Report) {
+    let found: Vec<Found<'_>> = site
+        .entries
+        .par_iter()
+        .flat_map_iter(|e| links_of(site, e))
+        .collect();
+
+    let known: HashSet<&str> = site.entries.iter().map(|e| e.id.as_str()).collect();
+    // Pages that exist but whose ids cannot be checked here.
+    let drafts: HashSet<&str> = site
+        .drafts_left_out
+        .iter()
+        .chain(&site.unparsed)
+        .map(String::as_str)
+        .collect();
+    // The ids each linked-to page has, computed once per page and only when an anchor asks.
+    let wanted: HashSet<&str> = found
+        .iter()
+        .filter_map(|f| match &f.target {
+            Target::Entry {
+                id,
+                anchor: Some(_),
+            } => Some(id.as_str()),
+            Target::SamePage(_) => Some(f.entry.id.as_str()),
+            _ => None,
+        })
+        .collect();
+    let wanted: Vec<&str> = wanted.into_iter().collect();
+    let ids: HashMap<&str, Vec<String>> = wanted
+        .par_iter()
+        .filter_map(|id| site.entry(id).map(|e| (*id, page_ids(site, e))))
+        .collect();
+
+    let mut diags = Vec::new();
+    for f in &found {
+        let problem = match &f.target {
+            Target::Entry { id, anchor } => {
+                if drafts.contains(id.as_str()) {
+                    None
+                } else if !known.contains(id.as_str()) {
+                    Some((
+                        "broken-link",
+                        format!(
+                            "link `{}` points at `{id}`, but no entry has that id",
+                            f.dest
+                        ),
+                    ))
+                } else {
+                    anchor
+                        .as_deref()
+                        .and_then(|a| missing_anchor(&f.dest, id, a, ids.get(id.as_str())))
+                }
+            }
+            Target::SamePage(anchor) => {
+                missing_anchor(&f.dest, &f.entry.id, anchor, ids.get(f.entry.id.as_str()))
+            }
+            Target::Platform(p) => (!site.platforms.contains_key(p)).then(|| {
+                (
+                    "broken-link",
+                    format!(
+                        "link `{}` points at the platform `{p}`, which does not exist",
+                        f.dest
+                    ),
+                )
+            }),
+            Target::Category(c) => (!site.config.categories.contains_key(c)).then(|| {
+                (
+                    "broken-link",
+                    format!(
+                        "link `{}` points at the category `{c}`, which does not exist",
+                        f.dest
+                    ),
+                )
+            }),
+        };
+        if let Some((rule, message)) = problem {
+            diags.push((f, rule, message));
+        }
+    }
+
+    let mut locator = Locator::new(&site.root);
+    for (f, rule, message) in diags {
+        let pos = locator.resolve(&f.entry.file, &f.place);
+        report.push(
+            Diagnostic::error(&f.entry.file, rule, message)
+                .field(f.field.clone())
+                .at_opt(pos),
+        );
+    }
+}
+
+fn missing_anchor(
+    dest: &str,
+    id: &str,
+    anchor: &str,
+    page: Option<&Vec<String>>,
+) -> Option<(&'static str, String)> {
+    let page = page?;
+    let anchor = percent_decode(anchor);
+    if page.contains(&anchor) {
+        return None;
+    }
+    let hint = match nearest(&anchor, page) {
+        Some(near) => format!("did you mean `#{near}`?"),
+        None => {
+            let shown: Vec<&str> = page.iter().take(12).map(String::as_str).collect();
+            let more = if page.len() > shown.len() {
+                ", ..."
+            } else {
+                ""
+            };
+            format!("it has: {}{more}", shown.join(", "))
+        }
+    };
+    Some((
+        "broken-anchor",
+        format!(
+            "link `{dest}` points at `#{anchor}`, but the page of `{id}` has no heading or section with that id ({hint})"
+        ),
+    ))
+}
+
+/// The id closest to `wanted`, when a small typo away (at most a third of its length).
+fn nearest<'a>(wanted: &str, ids: &'a [String]) -> Option<&'a str> {
+    let limit = (wanted.chars().count() / 3).clamp(1, 3);
+    ids.iter()
+        .map(|id| (edit_distance(wanted, id), id))
+        .filter(|(d, _)| *d <= limit)
+        .min()
+        .map(|(_, id)| id.as_str())
+}
+
+/// Levenshtein distance, in characters.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let cur = row[j + 1];
+            row[j + 1] = (prev + usize::from(ca != *cb)).min(row[j] + 1).min(cur + 1);
+            prev = cur;
+        }
+    }
+    row[b.len()]
+}
+
+/// Every link of `e` that leads inside the site.
+fn links_of<'a>(site: &'a Site, e: &'a Entry) -> Vec<Found<'a>> {
+    let mut out = Vec::new();
+    for field in prose::markdown_fields(e) {
+        for (dest, offset) in link_dests(field.text) {
+            if let Some(target) = resolve(site, e, &dest) {
+                out.push(Found {
+                    entry: e,
+                    field: field.name.clone(),
+                    place: field.place(offset),
+                    dest,
+                    target,
+                });
+            }
+        }
+    }
+    out
+}
+
+/// The destinations of the links (not images) in `md`, with source offsets.
+pub fn link_dests(md: &str) -> Vec<(String, usize)> {
+    Parser::new_ext(md, markdown::options())
+        .into_offset_iter()
+        .filter_map(|(event, range)| match event {
+            Event::Start(Tag::Link { dest_url, .. }) => Some((dest_url.into_string(), range.start)),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Resolves a link written in entry `e` to a page of the site, or None when it
+/// leads outside the site or to a file kbgen does not know about.
+pub fn resolve(site: &Site, e: &Entry, dest: &str) -> Option<Target> {
+    let dest = dest.trim();
+    if let Some(anchor) = dest.strip_prefix('#') {
+        return (!anchor.is_empty()).then(|| Target::SamePage(anchor.to_owned()));
+    }
+    let cfg = &site.config;
+    let ctx = LinkContext {
+        platform: &e.platform,
+        base_path: &cfg.base_path,
+    };
+    if let Some(link) = markdown::record_link(dest, ctx) {
+        return Some(Target::Entry {
+            id: link.id,
+            anchor: link.anchor,
+        });
+    }
+    let (path, anchor) = match dest.split_once('#') {
+        Some((p, a)) => (p, Some(a).filter(|a| !a.is_empty())),
+        None => (dest, None),
+    };
+    let path = path.split('?').next().unwrap_or("");
+    let segments: Vec<String> = if let Some(rest) = under_base_url(path, &cfg.base_url) {
+        absolute_segments(rest)?
+    } else if let Some(rest) = path.strip_prefix('/') {
+        if path.starts_with("//") {
+            return None;
+        }
+        let base = cfg.base_path.trim_start_matches('/');
+        absolute_segments(rest.strip_prefix(base)?)?
+    } else if has_scheme(path) || path.is_empty() {
+        return None;
+    } else {
+        relative_segments(&[&e.platform, &e.slug], path)?
+    };
+    classify(site, segments, path.ends_with('/'), anchor)
+}
+
+/// The part of `url` after `base_url`, accepting http for https and the reverse.
+fn under_base_url<'p>(url: &'p str, base_url: &str) -> Option<&'p str> {
+    let strip_scheme = |u: &'p str| {
+        u.strip_prefix("https://")
+            .or_else(|| u.strip_prefix("http://"))
+    };
+    let rest = strip_scheme(url)?;
+    let base = base_url
+        .strip_prefix("https://")
+        .or_else(|| base_url.strip_prefix("http://"))?;
+    if let Some(r) = rest.strip_prefix(base) {
+        return Some(r);
+    }
+    // `https://host/kb` without the final slash is the home page.
+    (rest == base.trim_end_matches('/')).then_some("")
+}
+
+fn has_scheme(path: &str) -> bool {
+    match path.find(':') {
+        Some(i) => !path[..i].contains(['/', '?', '#']),
+        None => false,
+    }
+}
+
+fn absolute_segments(rest: &str) -> Option<Vec<String>> {
+    relative_segments(&[], rest)
+}
+
+/// Applies `path` to the folder `base`; None when it climbs above the site root.
+fn relative_segments(base: &[&str], path: &str) -> Option<Vec<String>> {
+    let mut parts: Vec<String> = base.iter().map(|s| (*s).to_owned()).collect();
+    for seg in path.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            s => parts.push(percent_decode(s)),
+        }
+    }
+    if parts.last().is_some_and(|l| l == "index.html") {
+        parts.pop();
+    }
+    Some(parts)
+}
+
+/// Which page a site path is; None for paths kbgen does not own.
+fn classify(
+    site: &Site,
+    segments: Vec<String>,
+    trailing_slash: bool,
+    anchor: Option<&str>,
+) -> Option<Target> {
+    let static_dir = site.root.join("static");
+    let joined = segments.join("/");
+    if !joined.is_empty() && static_dir.join(&joined).exists() {
+        return None;
+    }
+    match segments.as_slice() {
+        [c, cat] if c == "categories" => Some(Target::Category(cat.clone())),
+        [p, s] if is_slug(p) && is_slug(s) && !matches!(p.as_str(), "search" | "api") => {
+            Some(Target::Entry {
+                id: format!("{p}/{s}"),
+                anchor: anchor.map(str::to_owned),
+            })
+        }
+        [p] if trailing_slash && is_slug(p) && !matches!(p.as_str(), "search" | "categories") => {
+            Some(Target::Platform(p.clone()))
+        }
+        _ => None,
+    }
+}
+
+/// Every id an entry's page has that a link may point at.
+pub fn page_ids(site: &Site, e: &Entry) -> Vec<String> {
+    let ctx = LinkContext {
+        platform: &e.platform,
+        base_path: &site.config.base_path,
+    };
+    let body = markdown::render(&e.body, ctx);
+    let h2 = body.headings.iter().filter(|h| h.level == 2).count();
+    let mut ids: Vec<String> = body.headings.into_iter().map(|h| h.id).collect();
+    if let Some(ev) = &e.evidence {
+        ids.extend(markdown::render(ev, ctx).headings.into_iter().map(|h| h.id));
+    }
+    let has = |id: &str| match id {
+        "main" | "signatures" | "updated" => true,
+        "quick-fix" => e.quick_fix.is_some(),
+        "toc" => h2 > 2,
+        "causes" => !e.causes.is_empty(),
+        "fixes" => !e.fixes.is_empty(),
+        "checks" => !e.checks.is_empty(),
+        "steps" => !e.steps.is_empty(),
+        "prevention" => !e.prevention.is_empty(),
+        "sources" => !e.sources.is_empty(),
+        "evidence" => e.evidence.is_some(),
+        "faq" => !e.faq.is_empty(),
+        "related" => !e.related.is_empty(),
+        _ => false,
+    };
+    ids.extend(
+        markdown::RESERVED_IDS
+            .iter()
+            .filter(|id| has(id))
+            .map(|id| (*id).to_owned()),
+    );
+    ids
+}
+
+/// Decodes `%XX` escapes; leaves malformed ones as written.
+fn percent_decode(s: &str) -> String {
+    if !s.contains('%') {
+        return s.to_owned();
+    }
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%'
+            && let Some(hex) = s.get(i + 1..i + 3)
+            && let Ok(b) = u8::from_str_radix(hex, 16)
+        {
+            out.push(b);
+            i += 3;
+            continue;
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8(out).unwrap_or_else(|_| s.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relative_paths() {
+        let seg = |p| relative_segments(&["git", "foo"], p);
+        assert_eq!(seg("../bar/"), Some(vec!["git".into(), "bar".into()]));
+        assert_eq!(
+            seg("../../npm/x/index.html"),
+            Some(vec!["npm".into(), "x".into()])
+        );
+        assert_eq!(seg("../../../x/"), None);
+        assert_eq!(percent_decode("qu%C3%A9-pasa"), "qué-pasa");
+        assert_eq!(percent_decode("100%"), "100%");
+        let ids = ["causes".to_owned(), "fixes".to_owned()];
+        assert_eq!(nearest("cuases", &ids), Some("causes"));
+        assert_eq!(nearest("prevention", &ids), None);
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+    }
+
+    #[test]
+    fn base_url_prefix() {
+        assert_eq!(
+            under_base_url("https://h/kb/npm/x/", "https://h/kb/"),
+            Some("npm/x/")
+        );
+        assert_eq!(
+            under_base_url("http://h/kb/npm/x/", "https://h/kb/"),
+            Some("npm/x/")
+        );
+        assert_eq!(under_base_url("https://h/kb", "https://h/kb/"), Some(""));
+        assert_eq!(under_base_url("https://h/other/", "https://h/kb/"), None);
+        assert!(has_scheme("mailto:x@y") && !has_scheme("../a:b"));
+    }
+}
