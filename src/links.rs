@@ -32,6 +32,8 @@ pub enum Target {
     Platform(String),
     /// A category's page.
     Category(String),
+    /// A path under the site that no page or file has.
+    NoPage(String),
 }
 
 /// A link found in an entry, resolved.
@@ -118,6 +120,13 @@ pub fn check(site: &Site, report: &mut Report) {
                     ),
                 )
             }),
+            Target::NoPage(path) => Some((
+                "broken-link",
+                format!(
+                    "link `{}` points at `{}{path}`, but the site has no page or file there",
+                    f.dest, site.config.base_path
+                ),
+            )),
         };
         if let Some((rule, message)) = problem {
             diags.push((f, rule, message));
@@ -307,30 +316,35 @@ fn relative_segments(base: &[&str], path: &str) -> Option<Vec<String>> {
     Some(parts)
 }
 
-/// Which page a site path is; None for paths kbgen does not own.
+/// Which page a site path is; None for the pages and files that exist without
+/// an entry (home, search, feeds, theme assets, `static/`).
 fn classify(
     site: &Site,
     segments: Vec<String>,
     trailing_slash: bool,
     anchor: Option<&str>,
 ) -> Option<Target> {
-    let static_dir = site.root.join("static");
     let joined = segments.join("/");
-    if !joined.is_empty() && static_dir.join(&joined).exists() {
+    if joined.is_empty() || site.root.join("static").join(&joined).exists() {
         return None;
     }
+    let generated = ["404.html", "sitemap.xml", "robots.txt", "atom.xml"];
+    if generated.contains(&joined.as_str())
+        || crate::assets::BUILTIN.iter().any(|(p, _)| *p == joined)
+    {
+        return None;
+    }
+    let shown = format!("{joined}{}", if trailing_slash { "/" } else { "" });
     match segments.as_slice() {
+        // The search page and its index shards, the JSON API.
+        [first, ..] if first == "search" || first == "api" => None,
         [c, cat] if c == "categories" => Some(Target::Category(cat.clone())),
-        [p, s] if is_slug(p) && is_slug(s) && !matches!(p.as_str(), "search" | "api") => {
-            Some(Target::Entry {
-                id: format!("{p}/{s}"),
-                anchor: anchor.map(str::to_owned),
-            })
-        }
-        [p] if trailing_slash && is_slug(p) && !matches!(p.as_str(), "search" | "categories") => {
-            Some(Target::Platform(p.clone()))
-        }
-        _ => None,
+        [p, s] if is_slug(p) && is_slug(s) => Some(Target::Entry {
+            id: format!("{p}/{s}"),
+            anchor: anchor.map(str::to_owned),
+        }),
+        [p] if is_slug(p) && p != "categories" => Some(Target::Platform(p.clone())),
+        _ => Some(Target::NoPage(shown)),
     }
 }
 

@@ -100,11 +100,26 @@ fn to_diagnostic(e: &serde_saphyr::Error, text: &str, file: &str) -> Diagnostic 
             (line, column) = (l, c);
             d.message = "a tab indents this line; YAML indents with spaces only".into();
         }
-        if line > 0 {
-            d = d.at(line, column.max(1));
-            if let Some(field) = field_at(text, line) {
-                d = d.field(field);
+        let missing = (rule == "required")
+            .then(|| d.message.split('`').nth(1).map(str::to_owned))
+            .flatten();
+        match missing {
+            // A top-level field is missing: serde reports where the mapping
+            // ended, so point at the top of the file instead, naming the field.
+            Some(name) if column <= 1 => {
+                d.message = format!("the required field `{name}` is missing");
+                d = d.at(1, 1).field(name);
             }
+            _ if line > 0 => {
+                if let Some(name) = missing {
+                    d.message = format!("the required field `{name}` is missing here");
+                }
+                d = d.at(line, column.max(1));
+                if let Some(field) = field_at(text, line) {
+                    d = d.field(field);
+                }
+            }
+            _ => {}
         }
     }
     d
@@ -119,14 +134,17 @@ fn classify(message: &str) -> (&'static str, String) {
     if lower.contains("missing field") {
         return ("required", message.to_owned());
     }
-    if lower.contains("budget")
-        || lower.contains("alias") && lower.contains("limit")
-        || lower.contains("depth")
-    {
-        return (
-            "yaml-limit",
-            format!("YAML is too large or too deeply nested: {message}"),
-        );
+    if lower.contains("budget") || lower.contains("recursion limit") || lower.contains("depth") {
+        let what = if lower.contains("alias") {
+            "uses too many aliases (`*name`); kbgen records need none"
+        } else if lower.contains("anchor") {
+            "defines too many anchors (`&name`); kbgen records need none"
+        } else if lower.contains("depth") || lower.contains("recursion") || lower.contains("nest") {
+            "is nested too deeply (more than 64 levels)"
+        } else {
+            "is too large for a record"
+        };
+        return ("yaml-limit", format!("the YAML {what} ({message})"));
     }
     if lower.contains("expected string scalar") {
         return (

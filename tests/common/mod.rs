@@ -22,6 +22,18 @@ pub fn kbgen(args: &[&str]) -> Output {
         .expect("the kbgen binary runs")
 }
 
+/// The date the check tests run on, whatever the clock says (`KBGEN_TODAY`).
+pub const TODAY: &str = "2026-11-29";
+
+/// Runs the kbgen binary with `args` and "today" pinned to [`TODAY`].
+pub fn kbgen_pinned(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_kbgen"))
+        .args(args)
+        .env("KBGEN_TODAY", TODAY)
+        .output()
+        .expect("the kbgen binary runs")
+}
+
 /// stdout + stderr as text.
 pub fn text(out: &Output) -> String {
     format!(
@@ -74,6 +86,8 @@ pub fn copy_tree(from: &Path, to: &Path) {
         let dest = to.join(rel);
         if e.file_type().is_dir() {
             std::fs::create_dir_all(&dest).unwrap();
+        } else if e.file_type().is_symlink() {
+            std::os::unix::fs::symlink(std::fs::read_link(e.path()).unwrap(), &dest).unwrap();
         } else {
             std::fs::copy(e.path(), &dest).unwrap();
         }
