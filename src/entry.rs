@@ -24,17 +24,19 @@ use crate::yaml::{self, Spanned};
 )]
 pub struct RawEntry {
     /// The page title, plain text.
+    #[schemars(length(min = 1))]
     pub title: Spanned<String>,
     /// One sentence, plain text: what the reader sees and what it means (40-160 characters).
+    #[schemars(length(min = 1))]
     pub summary: Spanned<String>,
     /// The error text exactly as a tool prints it; shown verbatim.
-    #[schemars(length(min = 1))]
+    #[schemars(length(min = 1), inner(length(min = 1)))]
     pub signatures: Spanned<Vec<Spanned<String>>>,
-    /// Date of the last real update, YYYY-MM-DD.
-    #[schemars(regex(pattern = r"^\d{4}-\d{2}-\d{2}$"))]
+    /// Date of the last real update, YYYY-MM-DD, not in the future.
     pub updated: Spanned<DateText>,
     /// Lower-case words joined by `-`.
     #[serde(default)]
+    #[schemars(inner(regex(pattern = r"^[a-z0-9]+(-[a-z0-9]+)*$")))]
     pub tags: Option<Vec<Spanned<String>>>,
     /// The one thing to try first (Markdown).
     #[serde(default)]
@@ -65,6 +67,7 @@ pub struct RawEntry {
     pub faq: Option<Vec<Spanned<RawFaq>>>,
     /// Ids (`platform/slug`) of related entries.
     #[serde(default)]
+    #[schemars(inner(regex(pattern = r"^[a-z0-9]+(-[a-z0-9]+)*/[a-z0-9]+(-[a-z0-9]+)*$")))]
     pub related: Option<Vec<Spanned<String>>>,
     /// Drafts are left out of builds unless `--drafts`.
     #[serde(default)]
@@ -77,7 +80,7 @@ pub struct RawEntry {
 /// A date as written: YAML may give it as a string or, unquoted, as a timestamp-like scalar.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(transparent)]
-pub struct DateText(pub String);
+pub struct DateText(#[schemars(regex(pattern = r"^\d{4}-\d{2}-\d{2}$"))] pub String);
 
 /// One item of `sources`.
 #[derive(Debug, Deserialize, JsonSchema)]

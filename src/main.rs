@@ -180,7 +180,9 @@ impl CheckArgs {
 /// Refuses a `KBGEN_TODAY` that is set but not a date (exit 2), rather than
 /// silently checking against the real date.
 fn check_today_var() -> Option<ExitCode> {
-    let value = std::env::var(kbgen::entry::TODAY_VAR).ok()?;
+    let value = std::env::var(kbgen::entry::TODAY_VAR)
+        .ok()
+        .filter(|v| !v.is_empty())?;
     match kbgen::entry::parse_date(&value) {
         Ok(_) => None,
         Err(_) => {

@@ -178,3 +178,41 @@ fn each_rule_reports_exactly_its_diagnostics() {
         .collect();
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
+
+#[test]
+fn the_readme_rule_table_lists_every_rule_with_its_severity() {
+    let readme =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    let section = readme
+        .split("## Checking entries")
+        .nth(1)
+        .expect("README section");
+    let rows: Vec<(String, String)> = section
+        .lines()
+        .filter(|l| l.starts_with("| `"))
+        .map(|l| {
+            let cells: Vec<&str> = l.split('|').map(str::trim).collect();
+            (cells[1].trim_matches('`').to_owned(), cells[2].to_owned())
+        })
+        .collect();
+    let ids: Vec<&str> = rows.iter().map(|(id, _)| id.as_str()).collect();
+    let mut sorted_ids = ids.clone();
+    sorted_ids.sort();
+    let mut rules = RULES.to_vec();
+    rules.sort();
+    assert_eq!(sorted_ids, rules, "README rule table");
+    for (id, severity) in &rows {
+        let expected: Value = serde_json::from_str(
+            &std::fs::read_to_string(invalid().join(id).join("expected.json")).unwrap(),
+        )
+        .unwrap();
+        let fixture_severity = expected["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|d| d["rule"] == id.as_str())
+            .unwrap()["severity"]
+            .clone();
+        assert_eq!(fixture_severity, severity.as_str(), "{id}");
+    }
+}
