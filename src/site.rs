@@ -95,9 +95,9 @@ pub fn load_checked(root: &Path, opts: LoadOptions) -> (Option<Site>, Report) {
 }
 
 /// Everything `kbgen check` reports: the blocking rules of a build (drafts
-/// included), every page rendered with the site's templates into nowhere so
-/// that a template failing on real data is caught, and the content-quality
-/// warnings.
+/// included), the site's templates rendered against real data (see
+/// [`template_sample`]) so that a template failing on it is caught with its file
+/// and line, and the content-quality warnings.
 pub fn check(root: &Path) -> Report {
     let (site, mut report) = load::load(root, LoadOptions { drafts: true });
     let Some(site) = site else {
@@ -106,7 +106,7 @@ pub fn check(root: &Path) -> Report {
     check::errors(&site, &mut report);
     match Templates::load(root) {
         Ok(mut templates) => {
-            if let Err(diags) = render_site(&site, &mut templates, &Discard) {
+            if let Err(diags) = render_site(&template_sample(&site), &mut templates, &Discard) {
                 report.extend(diags);
             }
         }
@@ -114,6 +114,56 @@ pub fn check(root: &Path) -> Report {
     }
     crate::quality::warnings(&site, crate::entry::today(), &mut report);
     report
+}
+
+/// The site with one entry of each shape (which optional parts it has), the
+/// first entry of each platform, and the entries those name as related: every
+/// branch a template takes on real data, without rendering every page of a
+/// knowledge base of 100,000 entries. Every platform and category page is kept.
+pub fn template_sample(site: &Site) -> Site {
+    let shape = |e: &crate::entry::Entry| {
+        [
+            e.quick_fix.is_some(),
+            !e.body.is_empty(),
+            e.body.matches("\n## ").count() >= 2,
+            !e.causes.is_empty(),
+            !e.fixes.is_empty(),
+            !e.checks.is_empty(),
+            !e.steps.is_empty(),
+            !e.prevention.is_empty(),
+            !e.sources.is_empty(),
+            e.evidence.is_some(),
+            !e.faq.is_empty(),
+            !e.related.is_empty(),
+            !e.tags.is_empty(),
+            e.draft,
+            site.platforms.contains_key(&e.platform),
+        ]
+        .iter()
+        .fold(0u32, |bits, &b| bits << 1 | u32::from(b))
+    };
+    let mut shapes = std::collections::HashSet::new();
+    let mut platforms = std::collections::HashSet::new();
+    let mut keep: std::collections::HashSet<&str> = std::collections::HashSet::new();
+    for e in &site.entries {
+        if shapes.insert(shape(e)) | platforms.insert(e.platform.as_str()) {
+            keep.insert(&e.id);
+            keep.extend(e.related.iter().map(String::as_str));
+        }
+    }
+    Site {
+        root: site.root.clone(),
+        config: site.config.clone(),
+        platforms: site.platforms.clone(),
+        entries: site
+            .entries
+            .iter()
+            .filter(|e| keep.contains(e.id.as_str()))
+            .cloned()
+            .collect(),
+        drafts_left_out: site.drafts_left_out.clone(),
+        unparsed: site.unparsed.clone(),
+    }
 }
 
 /// A sink that keeps nothing: `kbgen check` renders only to find errors.
