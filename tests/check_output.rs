@@ -229,3 +229,43 @@ fn a_bad_pinned_date_is_a_usage_error() {
         text(&out)
     );
 }
+
+#[test]
+fn a_template_failing_only_on_a_rare_section_is_caught() {
+    let s = TempSite::new();
+    for i in 0..5 {
+        s.write(
+            &format!("content/git/plain-{i}.md"),
+            &common::MIN_ENTRY.replace("error: something failed", &format!("error: plain {i}")),
+        );
+    }
+    // Only one entry of six has an FAQ, and only that branch of the template is broken.
+    s.write(
+        "content/git/with-faq.md",
+        &common::MIN_ENTRY
+            .replace("updated:", "faq:\n  - q: Why?\n    a: Because.\nupdated:")
+            .replace("error: something failed", "error: with faq"),
+    );
+    s.write(
+        "templates/entry.html",
+        "{% extends \"base.html\" %}\n{% block content %}\n<h1>{{ entry.title }}</h1>\n{% if entry.faq %}\n<p>{{ entry.faq_count }}</p>\n{% endif %}\n{% endblock content %}\n",
+    );
+    let out = kbgen_pinned(&[
+        "check",
+        "--format",
+        "json",
+        "--root",
+        s.root().to_str().unwrap(),
+    ]);
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let templates: Vec<&Value> = json["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["rule"] == "template")
+        .collect();
+    assert_eq!(templates.len(), 1, "{json}");
+    assert_eq!(templates[0]["file"], "templates/entry.html");
+    assert_eq!(templates[0]["line"], 5);
+    assert_eq!(out.status.code(), Some(1));
+}
