@@ -2,8 +2,10 @@
 //!
 //! The pipeline runs one way: [`load`] reads `kbgen.yaml`, the platforms and the
 //! entries into a [`Site`], collecting every problem into a [`Report`];
-//! [`check`] adds the site-wide rules; [`render`] turns the site into pages with
-//! Tera; [`site`] orchestrates it all and swaps the output in atomically.
+//! [`check`] adds the site-wide rules (links between entries in [`links`]);
+//! [`quality`] holds the content warnings only `kbgen check` reports; [`render`]
+//! turns the site into pages with Tera; [`site`] orchestrates it all and swaps
+//! the output in atomically.
 //! `kbgen serve` and `kbgen lookup` reuse the same stages.
 
 pub mod assets;
@@ -22,6 +24,7 @@ pub mod render;
 pub mod schema;
 pub mod search;
 pub mod site;
+pub mod url;
 pub mod yaml;
 
 pub use config::Config;
