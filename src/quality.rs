@@ -188,7 +188,8 @@ fn entry_findings<'a>(
             );
         }
     }
-    for field in prose::markdown_fields(e) {
+    let fields = prose::markdown_fields(e);
+    for field in &fields {
         for (marker, offset) in prose::placeholders(field.text) {
             push(
                 "placeholder",
@@ -200,10 +201,7 @@ fn entry_findings<'a>(
     }
 
     // Body headings that repeat a section the template already renders.
-    if let Some(body) = prose::markdown_fields(e)
-        .into_iter()
-        .find(|f| f.name == "body")
-    {
+    if let Some(body) = fields.iter().find(|f| f.name == "body") {
         for h in prose::headings(body.text) {
             if let Some(section) = section_for_heading(&h.text, platform_name) {
                 push(
