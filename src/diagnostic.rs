@@ -193,7 +193,7 @@ impl Report {
         match format {
             Format::Human => self.render_human(),
             Format::Json => self.render_json(),
-            Format::Github => self.render_github(),
+            Format::Github => self.render_github(""),
         }
     }
 
@@ -277,14 +277,16 @@ impl Report {
         s
     }
 
-    fn render_github(&self) -> String {
+    /// GitHub workflow commands; `prefix` (e.g. `kb/`) leads from the
+    /// repository root to the site root, so annotations land on the right file.
+    pub fn render_github(&self, prefix: &str) -> String {
         let mut out = String::new();
         for d in self.sorted() {
             let level = match d.severity {
                 Severity::Error => "error",
                 Severity::Warning => "warning",
             };
-            let mut props = format!("file={}", gh_property(&d.file));
+            let mut props = format!("file={}", gh_property(&format!("{prefix}{}", d.file)));
             if let Some(line) = d.line {
                 let _ = write!(props, ",line={line}");
             }
@@ -433,7 +435,7 @@ mod tests {
     fn github_format_escapes_properties() {
         let mut r = Report::default();
         r.push(Diagnostic::warning("content/a,b.md", "r", "50%\nmore").at(4, 3));
-        let out = r.render_github();
+        let out = r.render_github("");
         assert!(
             out.starts_with(
                 "::warning file=content/a%2Cb.md,line=4,col=3,title=kbgen(r)::50%25%0Amore\n"

@@ -164,16 +164,35 @@ impl CheckArgs {
         if self.strict {
             report.make_warnings_errors();
         }
-        let out = report.render(self.format);
         match self.format {
-            Format::Human => eprint!("{out}"),
-            Format::Json | Format::Github => print!("{out}"),
+            Format::Human => eprint!("{}", report.render(self.format)),
+            Format::Json => print!("{}", report.render(self.format)),
+            Format::Github => print!("{}", report.render_github(&github_prefix(&self.root))),
         }
         if report.has_errors() {
             ExitCode::from(1)
         } else {
             ExitCode::SUCCESS
         }
+    }
+}
+
+/// The path from the current folder to the site root, `kb/` for `--root kb`:
+/// GitHub annotations name files from the repository root, where CI runs.
+fn github_prefix(root: &std::path::Path) -> String {
+    let root = match std::env::current_dir() {
+        Ok(cwd) if root.is_absolute() => root.strip_prefix(cwd).unwrap_or(root).to_owned(),
+        _ => root.to_owned(),
+    };
+    let parts: Vec<String> = root
+        .components()
+        .filter(|c| !matches!(c, std::path::Component::CurDir))
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    if parts.is_empty() {
+        String::new()
+    } else {
+        format!("{}/", parts.join("/"))
     }
 }
 

@@ -17,14 +17,14 @@ fn broken() -> PathBuf {
     fixture("broken-site")
 }
 
+/// `kbgen check` run from the broken site's folder, as a contributor (and CI) would.
 fn check(format: &str) -> std::process::Output {
-    kbgen_pinned(&[
-        "check",
-        "--format",
-        format,
-        "--root",
-        broken().to_str().unwrap(),
-    ])
+    std::process::Command::new(env!("CARGO_BIN_EXE_kbgen"))
+        .args(["check", "--format", format])
+        .current_dir(broken())
+        .env("KBGEN_TODAY", common::TODAY)
+        .output()
+        .unwrap()
 }
 
 fn snapshot(name: &str, actual: &str) {
@@ -268,4 +268,22 @@ fn a_template_failing_only_on_a_rare_section_is_caught() {
     assert_eq!(templates[0]["file"], "templates/entry.html");
     assert_eq!(templates[0]["line"], 5);
     assert_eq!(out.status.code(), Some(1));
+}
+
+#[test]
+fn github_annotations_name_files_from_where_ci_runs() {
+    let repo = tempfile::tempdir().unwrap();
+    common::copy_tree(&broken(), &repo.path().join("docs/kb"));
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_kbgen"))
+        .args(["check", "--format", "github", "--root", "docs/kb"])
+        .current_dir(repo.path())
+        .env("KBGEN_TODAY", common::TODAY)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        stdout.contains("::error file=docs/kb/content/git/push-rejected.md,line=6,col=10,"),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("file=content/"), "{stdout}");
 }
