@@ -15,8 +15,10 @@ pub mod feeds;
 pub mod load;
 pub mod markdown;
 pub mod render;
+pub mod scaffold;
 pub mod schema;
 pub mod search;
+pub mod serve;
 pub mod site;
 pub mod yaml;
 
