@@ -374,3 +374,27 @@ fn refuses_to_start_without_a_site_or_on_a_busy_port() {
         text(&out)
     );
 }
+
+#[test]
+fn a_rebuild_does_not_trigger_the_next_one() {
+    // Building reads every source; if reading counted as a change, each build
+    // would start another one, forever.
+    let (_tmp, root) = site();
+    let server = Server::start(&root);
+    let builds = || server.log.lock().unwrap().matches("Built ").count();
+    assert_eq!(builds(), 1);
+    edit(
+        &root,
+        ENTRY,
+        "tags: [path, shell, installation]",
+        "tags: [path, shell]",
+    );
+    let start = Instant::now();
+    while builds() < 2 {
+        assert!(start.elapsed() < DEADLINE, "no rebuild after an edit");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    // Ten debounce periods of quiet.
+    std::thread::sleep(Duration::from_millis(1200));
+    assert_eq!(builds(), 2, "{}", server.log.lock().unwrap());
+}
