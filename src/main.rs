@@ -13,7 +13,8 @@ use kbgen::{BuildOptions, Format, LoadOptions};
 #[command(
     name = "kbgen",
     version,
-    about = "A static-site generator for troubleshooting knowledge bases"
+    about = "A static-site generator for troubleshooting knowledge bases",
+    after_help = "Start a knowledge base and preview it:\n  kbgen init my-kb\n  cd my-kb\n  kbgen serve                        # http://127.0.0.1:1111/, reloads as you save\n  kbgen new bash/permission-denied --title 'bash: ./run.sh: Permission denied'\n  kbgen check --strict\n\n`kbgen COMMAND --help` explains a command, with examples."
 )]
 #[command(propagate_version = true)]
 struct Cli {
@@ -27,6 +28,10 @@ enum Command {
     Check(CheckArgs),
     Lookup(LookupArgs),
     Schema(SchemaArgs),
+    Init(InitArgs),
+    New(NewArgs),
+    Serve(ServeArgs),
+    Completions(CompletionsArgs),
 }
 
 /// Build the site into a folder of static files.
@@ -113,6 +118,91 @@ enum SchemaKind {
     Platform,
 }
 
+/// Start a new knowledge base in a new or empty folder.
+///
+/// Writes kbgen.yaml with one category, one platform, one example entry, the
+/// JSON Schemas for editors, a .gitignore and GitHub workflows (checks on pull
+/// requests, deployment to GitHub Pages). The site builds and passes
+/// `kbgen check --strict` at once.
+#[derive(clap::Args)]
+#[command(
+    after_help = "DIR must be new or empty (hidden entries such as .git are allowed).\n\nExamples:\n  kbgen init my-kb\n  git clone https://github.com/me/my-kb && kbgen init my-kb"
+)]
+struct InitArgs {
+    /// The folder to create the site in.
+    dir: PathBuf,
+}
+
+/// Write a new entry: every section, each with a one-line hint to replace.
+#[derive(clap::Args)]
+#[command(
+    after_help = "The entry goes to content/<platform>/<slug>.md; an existing file is never overwritten.\n\nExamples:\n  kbgen new git/detached-head --title 'You are in detached HEAD state'\n  kbgen new gh/auth-required --create-platform --category version-control"
+)]
+struct NewArgs {
+    /// The site folder (holds kbgen.yaml).
+    #[arg(long, default_value = ".")]
+    root: PathBuf,
+    /// The entry's id: <platform>/<slug>, lower-case words joined by `-`.
+    #[arg(value_name = "PLATFORM/SLUG", value_parser = parse_entry_id)]
+    id: (String, String),
+    /// The entry's title (often the error message itself).
+    #[arg(long, value_parser = one_line)]
+    title: Option<String>,
+    /// Create the platform (content/<platform>/_platform.yaml) when it does not exist.
+    #[arg(long, requires = "category")]
+    create_platform: bool,
+    /// The category of the new platform: a key of `categories` in kbgen.yaml.
+    #[arg(long, requires = "create_platform")]
+    category: Option<String>,
+}
+
+/// Preview the site, rebuilding and reloading open pages on every change.
+///
+/// Builds the site in memory and serves it with links that point at the
+/// server's own address; nothing is written to disk.
+#[derive(clap::Args)]
+#[command(
+    after_help = "Rebuilds when content/, templates/, static/ or kbgen.yaml change; a broken edit shows its\nerrors in the browser and the next good save recovers. Links point at the server's own address.\n\nExamples:\n  kbgen serve\n  kbgen serve --root my-kb --port 8080\n  kbgen serve --port 0          # any free port; the address is printed"
+)]
+struct ServeArgs {
+    /// The site folder (holds kbgen.yaml).
+    #[arg(long, default_value = ".")]
+    root: PathBuf,
+    /// The port to listen on (0: any free port).
+    #[arg(long, default_value_t = kbgen::serve::DEFAULT_PORT)]
+    port: u16,
+    /// The address to listen on. Keep the default unless other machines must see the preview.
+    #[arg(long, default_value = "127.0.0.1")]
+    bind: std::net::IpAddr,
+    /// Include entries marked `draft: true`.
+    #[arg(long)]
+    drafts: bool,
+}
+
+/// Print a shell completion script.
+#[derive(clap::Args)]
+#[command(
+    after_help = "Examples:\n  kbgen completions bash > ~/.local/share/bash-completion/completions/kbgen\n  kbgen completions zsh > \"${fpath[1]}/_kbgen\"\n  kbgen completions fish > ~/.config/fish/completions/kbgen.fish"
+)]
+struct CompletionsArgs {
+    /// The shell to complete for.
+    shell: clap_complete::Shell,
+}
+
+fn parse_entry_id(s: &str) -> Result<(String, String), String> {
+    kbgen::scaffold::parse_id(s)
+}
+
+fn one_line(s: &str) -> Result<String, String> {
+    if s.trim().is_empty() {
+        Err("the title must not be empty".into())
+    } else if s.contains(['\n', '\r']) {
+        Err("the title must be one line".into())
+    } else {
+        Ok(s.to_owned())
+    }
+}
+
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 enum LookupFormat {
     Human,
@@ -126,6 +216,10 @@ fn main() -> ExitCode {
         Command::Check(args) => args.run(),
         Command::Lookup(args) => args.run(),
         Command::Schema(args) => args.run(),
+        Command::Init(args) => args.run(),
+        Command::New(args) => args.run(),
+        Command::Serve(args) => args.run(),
+        Command::Completions(args) => args.run(),
     }
 }
 
@@ -295,5 +389,94 @@ impl LookupArgs {
         } else {
             ExitCode::SUCCESS
         }
+    }
+}
+
+impl InitArgs {
+    fn run(self) -> ExitCode {
+        match kbgen::scaffold::init(&self.dir, kbgen::scaffold::local_today()) {
+            Ok(files) => {
+                let dir = self.dir.display();
+                eprintln!("Created a knowledge base in {dir}/:");
+                for f in &files {
+                    eprintln!("  {f}");
+                }
+                eprintln!(
+                    "\nNext:\n  cd {dir}\n  kbgen serve                  # preview at http://127.0.0.1:1111/, reloads as you save\n  kbgen new {p}/another-error # start an entry (--title 'the message')\n  kbgen check --strict         # what CI checks on every pull request\n\nPublish: push to GitHub, then set Settings > Pages > Source to \"GitHub Actions\".",
+                    p = kbgen::scaffold::EXAMPLE_PLATFORM
+                );
+                ExitCode::SUCCESS
+            }
+            Err(why) => {
+                eprintln!("error: {why}");
+                ExitCode::from(1)
+            }
+        }
+    }
+}
+
+impl NewArgs {
+    fn run(self) -> ExitCode {
+        let (platform, slug) = self.id;
+        let opts = kbgen::scaffold::NewOptions {
+            root: self.root.clone(),
+            platform,
+            slug,
+            title: self.title,
+            create_platform: self.create_platform,
+            category: self.category,
+        };
+        match kbgen::scaffold::new_entry(&opts, kbgen::scaffold::local_today()) {
+            Ok(made) => {
+                let shown = |rel: &str| {
+                    if self.root == std::path::Path::new(".") {
+                        rel.to_owned()
+                    } else {
+                        self.root.join(rel).display().to_string()
+                    }
+                };
+                if let Some(p) = &made.platform {
+                    eprintln!("Created {} (check its name)", shown(p));
+                }
+                if made.schemas {
+                    eprintln!("Created {} (JSON Schemas for editors)", shown("schema/"));
+                }
+                eprintln!("Created {}", shown(&made.entry));
+                eprintln!(
+                    "Next: replace every TODO hint (`kbgen check` lists those left), preview with `kbgen serve`, then run `kbgen check --strict`."
+                );
+                ExitCode::SUCCESS
+            }
+            Err(why) => {
+                eprintln!("error: {why}");
+                ExitCode::from(1)
+            }
+        }
+    }
+}
+
+impl ServeArgs {
+    fn run(self) -> ExitCode {
+        let opts = kbgen::serve::ServeOptions {
+            root: self.root,
+            bind: self.bind,
+            port: self.port,
+            drafts: self.drafts,
+        };
+        match kbgen::serve::run(&opts) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(why) => {
+                eprintln!("error: {why}");
+                ExitCode::from(1)
+            }
+        }
+    }
+}
+
+impl CompletionsArgs {
+    fn run(self) -> ExitCode {
+        let mut cmd = <Cli as clap::CommandFactory>::command();
+        clap_complete::generate(self.shell, &mut cmd, "kbgen", &mut std::io::stdout());
+        ExitCode::SUCCESS
     }
 }

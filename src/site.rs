@@ -175,6 +175,29 @@ impl Sink for Discard {
     }
 }
 
+/// Loads and checks the site, applies a `base_url` override and compiles the
+/// templates: everything [`render_site`] needs. `build` and `serve` share it.
+pub fn prepare(
+    root: &Path,
+    drafts: bool,
+    base_url: Option<&str>,
+) -> Result<(Site, Templates), Report> {
+    let (site, report) = load_checked(root, LoadOptions { drafts });
+    let mut site = site.ok_or(report)?;
+    let fail = |d: Vec<Diagnostic>| {
+        let mut r = Report::for_root(root);
+        r.extend(d);
+        r
+    };
+    if let Some(url) = base_url {
+        site.config
+            .set_base_url(url)
+            .map_err(|why| fail(vec![Diagnostic::error("--base-url", "bad-url", why)]))?;
+    }
+    let templates = Templates::load(root).map_err(fail)?;
+    Ok((site, templates))
+}
+
 /// Builds the site into its output folder, or leaves it untouched and returns why not.
 pub fn build(opts: &BuildOptions) -> Result<BuildSummary, Report> {
     let start = Instant::now();
@@ -187,23 +210,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary, Report> {
     };
     check_output_folder(root, &output, opts.force).map_err(fail)?;
 
-    let (site, report) = load_checked(
-        root,
-        LoadOptions {
-            drafts: opts.drafts,
-        },
-    );
-    let mut site = site.ok_or(report)?;
-    if let Some(url) = &opts.base_url {
-        site.config
-            .set_base_url(url)
-            .map_err(|why| fail(Diagnostic::error("--base-url", "bad-url", why)))?;
-    }
-    let mut templates = Templates::load(root).map_err(|d| {
-        let mut r = Report::for_root(root);
-        r.extend(d);
-        r
-    })?;
+    let (site, mut templates) = prepare(root, opts.drafts, opts.base_url.as_deref())?;
 
     let staging = sibling(&output, "tmp");
     remove_if_exists(&staging).map_err(|e| fail(io_diag(&staging, e)))?;
