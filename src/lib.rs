@@ -12,6 +12,8 @@ pub mod config;
 pub mod diagnostic;
 pub mod entry;
 pub mod feeds;
+pub mod highlight;
+pub mod jsonld;
 pub mod load;
 pub mod markdown;
 pub mod render;
