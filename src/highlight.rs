@@ -483,6 +483,16 @@ mod tests {
             assert_eq!(text(&html), code, "{lang}: {html}");
             assert!(!html.contains("<script"), "{html}");
         }
+        // Unclosed openers by the thousand (each scan is bounded or consumes what it reads).
+        for (lang, unit) in [
+            ("bash", "${"),
+            ("rust", "'\\"),
+            ("js", "/*"),
+            ("python", "\"\"\""),
+        ] {
+            let code = unit.repeat(5000);
+            assert_eq!(text(&highlight(lang, &code)), code, "{lang}");
+        }
     }
 
     #[test]

@@ -529,6 +529,83 @@ mod tests {
     }
 
     #[test]
+    fn headings_link_to_themselves_and_h1_becomes_h2() {
+        for md in [
+            "# Big\n\ntext",
+            "# Big\n\n<b>raw html takes the sanitizer path</b>",
+        ] {
+            let r = render(md, CTX);
+            assert!(
+                r.html.contains(
+                    "<h2 id=\"big\">Big</h2>\n<a class=\"anchor\" href=\"#big\"><span aria-hidden=\"true\">#</span><span class=\"visually-hidden\">Link to this section: Big</span></a></div>"
+                ),
+                "{}",
+                r.html
+            );
+            assert!(r.html.starts_with("<div class=\"heading\">"), "{}", r.html);
+            assert!(!r.html.contains("h1"), "{}", r.html);
+            assert_eq!(r.headings[0].level, 2);
+        }
+        // Heading text is escaped in the link's name.
+        let r = render("## a \\< b & `<c>`", CTX);
+        assert!(
+            r.html
+                .contains("Link to this section: a &lt; b &amp; &lt;c&gt;</span>"),
+            "{}",
+            r.html
+        );
+    }
+
+    #[test]
+    fn code_blocks_are_highlighted_with_a_copy_slot() {
+        let md = "```bash\necho \"$HOME\" # hi\n```\n\n```\"><script>\nx\n```\n";
+        for html in [render(md, CTX).html, sanitize(&render(md, CTX).html)] {
+            assert!(
+                html.contains("<pre><span class=\"copy-slot\"></span><code class=\"language-bash\"><span class=\"hl-k\">echo</span> <span class=\"hl-s\">\"$HOME\"</span> <span class=\"hl-c\"># hi</span>\n</code></pre>"),
+                "{html}"
+            );
+            // A hostile info string neither becomes a class nor breaks out of the tag.
+            assert!(
+                html.contains("<pre><span class=\"copy-slot\"></span><code>x\n</code></pre>"),
+                "{html}"
+            );
+            assert!(!html.contains("<script"), "{html}");
+        }
+    }
+
+    #[test]
+    fn sanitizer_keeps_only_the_theme_classes() {
+        let html = render(
+            "<span class=\"hl-k\">k</span><span class=\"skip-link\">s</span><a class=\"copy-button\" href=\"#x\">a</a><span aria-hidden=\"false\">h</span>",
+            CTX,
+        )
+        .html;
+        assert!(html.contains("<span class=\"hl-k\">k</span>"), "{html}");
+        assert!(
+            !html.contains("skip-link") && !html.contains("copy-button"),
+            "{html}"
+        );
+        assert!(!html.contains("aria-hidden"), "{html}");
+    }
+
+    #[test]
+    fn task_boxes_have_names_and_images_get_alt() {
+        let html = render("- [x] a\n- [ ] b", CTX).html;
+        assert!(
+            html.contains("aria-label=\"done\"> a") && html.contains("aria-label=\"not done\"> b"),
+            "{html}"
+        );
+        let html = render("<img src=\"x.png\"> <img alt=\"kept\" src=\"y.png\"> <img title=\"a > alt=b\" src=\"z.png\">", CTX).html;
+        assert!(html.contains("<img src=\"x.png\" alt=\"\">"), "{html}");
+        assert!(html.contains("<img alt=\"kept\" src=\"y.png\">"), "{html}");
+        // ` alt=` inside a quoted value is not an alt attribute.
+        assert!(
+            html.contains("<img title=\"a &gt; alt=b\" src=\"z.png\" alt=\"\">"),
+            "{html}"
+        );
+    }
+
+    #[test]
     fn record_links_become_page_urls() {
         let r = render(
             "[a](other.md) [b](../npm/x.md#causes) [c](../y/) [d](https://e.com/x.md)",

@@ -11,15 +11,17 @@
 // 3. Reader checks in the browser: one h1, the skip link is the first stop and shows, focus is
 //    visible, no sideways scrolling at 375 px, dark mode applies, copy buttons copy the exact
 //    text, the print stylesheet hides the site chrome.
-// 4. Screenshots of the entry page at 375 and 1440 px, light and dark, and a print PDF.
+// 4. Every page's JSON-LD parses and uses only schema.org types and properties (schema.mjs).
+// 5. Screenshots of the entry page at 375 and 1440 px, light and dark, and a print PDF.
 // Any validator error, axe violation or failed check makes the exit code 1.
 import { execFile } from "node:child_process";
-import { mkdir, mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { promisify } from "node:util";
 import puppeteer from "puppeteer-core";
+import { checkJsonLd, loadVocabulary } from "./schema.mjs";
 import { serve } from "./server.mjs";
 
 const require = createRequire(import.meta.url);
@@ -109,6 +111,36 @@ async function checkMarkup(searchDom) {
     console.log(`  ${name}: ${c.errors} errors, ${c.warnings} warnings`);
   }
   await rm(tmp, { recursive: true, force: true });
+}
+
+async function checkStructuredData() {
+  console.log("== JSON-LD against the schema.org vocabulary (schema-dts)");
+  const types = loadVocabulary();
+  for (const file of await htmlFiles(SITE)) {
+    const rel = relative(SITE, file);
+    const html = await readFile(file, "utf8");
+    const blocks = [...html.matchAll(/<script type="application\/ld\+json">([\s\S]*?)<\/script>/g)].map((m) => m[1]);
+    const seen = new Set();
+    for (const text of blocks) {
+      let doc;
+      try {
+        doc = JSON.parse(text);
+      } catch (err) {
+        fail(`JSON-LD in ${rel} does not parse: ${err.message}`);
+        continue;
+      }
+      for (const p of checkJsonLd(doc, types)) fail(`JSON-LD in ${rel}: ${p}`);
+      for (const node of doc["@graph"] ?? [doc]) seen.add(node["@type"]);
+    }
+    if (rel.split("/").length === 3 && rel.endsWith("/index.html") && !rel.startsWith("categories/")) {
+      // An entry page: an article and its breadcrumbs, and the FAQ when the entry has one.
+      const want = ["TechArticle", "BreadcrumbList", ...(html.includes('id="faq"') ? ["FAQPage"] : [])];
+      for (const t of want) if (!seen.has(t)) fail(`JSON-LD in ${rel}: no ${t}`);
+      const article = JSON.parse(blocks[0] ?? "{}")["@graph"]?.find((n) => n["@type"] === "TechArticle") ?? {};
+      for (const p of ["headline", "description", "dateModified", "about"]) if (!article[p]) fail(`JSON-LD in ${rel}: TechArticle without ${p}`);
+    }
+    console.log(`  ${rel}: ${blocks.length} block(s) ${[...seen].join(", ")}`);
+  }
 }
 
 async function openPage(browser, url, { scheme = "light", width = 1280, height = 900, results = false } = {}) {
@@ -283,6 +315,7 @@ const browser = await puppeteer.launch({
   ],
 });
 try {
+  await checkStructuredData();
   const searchDom = await checkAccessibility(browser, site.origin);
   await checkReader(browser, site.origin);
   await screenshots(browser, site.origin);
