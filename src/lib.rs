@@ -6,6 +6,7 @@
 //! Tera; [`site`] orchestrates it all and swaps the output in atomically.
 //! `kbgen serve` and `kbgen lookup` reuse the same stages.
 
+pub mod aids;
 pub mod assets;
 pub mod check;
 pub mod config;
