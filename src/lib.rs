@@ -8,6 +8,7 @@
 //! the output in atomically.
 //! `kbgen serve` and `kbgen lookup` reuse the same stages.
 
+pub mod aids;
 pub mod assets;
 pub mod check;
 pub mod config;
@@ -15,6 +16,8 @@ pub mod diagnostic;
 pub mod entry;
 pub mod feeds;
 pub mod links;
+pub mod highlight;
+pub mod jsonld;
 pub mod load;
 pub mod locate;
 pub mod markdown;

@@ -8,6 +8,10 @@
 //!
 //! Links to other records (`other.md`, `../npm/x.md#causes`) are rewritten to the
 //! page URLs they build to, carrying the site's base path.
+//!
+//! Every heading gets a unique id, and `#` headings become `h2` because a page's
+//! only `h1` is its title; the theme's reading aids (`crate::aids`: heading
+//! links, highlighted code, named task boxes) are added before rendering.
 
 use std::collections::HashSet;
 use std::sync::LazyLock;
@@ -31,7 +35,13 @@ pub const RESERVED_IDS: &[&str] = &[
     "toc",
     "search",
     "search-results",
+    "search-input",
+    "search-status",
+    "site-search",
     "updated",
+    "quick-fix-heading",
+    "toc-heading",
+    "more-errors",
 ];
 
 /// Where a piece of Markdown lives, for rewriting links to other records.
@@ -122,6 +132,10 @@ pub fn render_with_ids(md: &str, ctx: LinkContext<'_>, used_ids: &mut HashSet<St
             Event::Start(Tag::Heading { .. }) => {
                 let text = plain_text_until_end(&events[i + 1..]);
                 if let Event::Start(Tag::Heading { level, id, .. }) = &mut events[i] {
+                    // The page title is the only h1.
+                    if *level == HeadingLevel::H1 {
+                        *level = HeadingLevel::H2;
+                    }
                     let wanted = id.as_deref().map(slugify).unwrap_or_else(|| slugify(&text));
                     let unique = unique_id(&wanted, used_ids);
                     *id = Some(CowStr::from(unique.clone()));
@@ -137,6 +151,7 @@ pub fn render_with_ids(md: &str, ctx: LinkContext<'_>, used_ids: &mut HashSet<St
         i += 1;
     }
 
+    let events = crate::aids::reading_aids(events, &headings);
     let mut html = String::with_capacity(md.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
     if needs_sanitizer {
@@ -296,8 +311,10 @@ pub fn record_link(dest: &str, ctx: LinkContext<'_>) -> Option<RecordLink> {
 static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
     let mut b = ammonia::Builder::default();
     b.add_tags(["input"])
-        .add_tag_attributes("input", ["type", "checked", "disabled"])
+        .add_tag_attributes("input", ["type", "checked", "disabled", "aria-label"])
         .add_tag_attributes("code", ["class"])
+        .add_tag_attributes("a", ["class"])
+        .add_tag_attributes("span", ["class", "aria-hidden"])
         .add_tag_attributes("th", ["style"])
         .add_tag_attributes("td", ["style"])
         .add_tag_attributes("div", ["class", "id"])
@@ -308,6 +325,12 @@ static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
         .link_rel(None)
         .attribute_filter(|element, attribute, value| match (element, attribute) {
             ("input", "type") => (value == "checkbox").then(|| value.into()),
+            // Only the theme's own classes: heading links, highlighting, the copy button's slot.
+            ("a", "class") => (value == "anchor").then(|| value.into()),
+            ("span", "class") => (["copy-slot", "visually-hidden"].contains(&value)
+                || crate::highlight::CLASSES.contains(&value))
+            .then(|| value.into()),
+            ("span", "aria-hidden") => (value == "true").then(|| value.into()),
             ("code", "class") => value
                 .strip_prefix("language-")
                 .filter(|l| {
@@ -323,9 +346,52 @@ static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
     b
 });
 
-/// Runs ammonia over HTML.
+/// Runs ammonia over HTML; an `<img>` written without `alt` gets `alt=""`.
 pub fn sanitize(html: &str) -> String {
-    SANITIZER.clean(html).to_string()
+    with_image_alts(SANITIZER.clean(html).to_string())
+}
+
+/// Raw HTML images often lack `alt`, which makes the page invalid; an empty one
+/// marks them decorative. The input is ammonia's output: tags are well formed
+/// and every attribute value is double-quoted.
+fn with_image_alts(html: String) -> String {
+    if !html.contains("<img") {
+        return html;
+    }
+    let mut out = String::with_capacity(html.len() + 16);
+    let mut rest = html.as_str();
+    while let Some(at) = rest.find("<img") {
+        out.push_str(&rest[..at]);
+        rest = &rest[at..];
+        // The end of the tag, skipping `>` inside quoted values.
+        let mut quoted = false;
+        let end = rest
+            .char_indices()
+            .find(|&(_, c)| {
+                if c == '"' {
+                    quoted = !quoted;
+                }
+                c == '>' && !quoted
+            })
+            .map_or(rest.len(), |(i, _)| i);
+        let tag = &rest[..end];
+        let mut quoted = false;
+        let has_alt = tag.char_indices().any(|(i, c)| {
+            if c == '"' {
+                quoted = !quoted;
+            }
+            !quoted && c.is_whitespace() && tag[i + 1..].starts_with("alt=")
+        });
+        if has_alt {
+            out.push_str(tag);
+        } else {
+            out.push_str(tag.trim_end_matches('/'));
+            out.push_str(" alt=\"\"");
+        }
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out
 }
 
 #[cfg(test)]

@@ -310,6 +310,7 @@ pub struct EntryVars<'a> {
     pub quick_fix_html: String,
     pub body_html: String,
     pub toc: Vec<Heading>,
+    pub sections: Vec<Heading>,
     pub causes_html: Vec<String>,
     pub fixes_html: Vec<String>,
     pub checks_html: Vec<String>,
@@ -336,10 +337,12 @@ pub struct FaqVars<'a> {
 }
 
 /// Prepares everything `entry.html` shows; each Markdown field is parsed once.
+/// `platform_total` is the number of entries of the entry's platform.
 pub fn entry_vars<'a>(
     site: &'a Site,
     e: &'a Entry,
     platform_entries: Vec<Card<'a>>,
+    platform_total: usize,
 ) -> EntryVars<'a> {
     let cfg = &site.config;
     let ctx = LinkContext {
@@ -351,11 +354,20 @@ pub fn entry_vars<'a>(
             .map(|m| markdown::render_inline(m, ctx))
             .collect::<Vec<_>>()
     };
-    let body = markdown::render(&e.body, ctx);
+    let mut ids = markdown::RESERVED_IDS
+        .iter()
+        .map(|s| (*s).to_owned())
+        .collect();
+    let body = markdown::render_with_ids(&e.body, ctx, &mut ids);
+    let evidence = e
+        .evidence
+        .as_deref()
+        .map(|m| markdown::render_with_ids(m, ctx, &mut ids).html)
+        .unwrap_or_default();
     let platform = site
         .platforms
         .get(&e.platform)
-        .map(|p| platform_vars(site, p, 0));
+        .map(|p| platform_vars(site, p, platform_total));
     let related: Vec<Card<'a>> = e
         .related
         .iter()
@@ -372,7 +384,8 @@ pub fn entry_vars<'a>(
         .collect();
     let url = cfg.link(&format!("{}/", e.id));
     let permalink = cfg.absolute(&format!("{}/", e.id));
-    let json_ld = json_ld(site, e, platform.as_ref(), &permalink);
+    let json_ld = crate::jsonld::entry(site, e, platform.as_ref(), &permalink);
+    let sections = sections(e, &body.headings, platform.as_ref(), !related.is_empty());
     EntryVars {
         id: &e.id,
         title: &e.title,
@@ -392,6 +405,7 @@ pub fn entry_vars<'a>(
             .filter(|h| h.level == 2)
             .cloned()
             .collect(),
+        sections,
         body_html: body.html,
         causes_html: items(&e.causes),
         fixes_html: items(&e.fixes),
@@ -399,11 +413,7 @@ pub fn entry_vars<'a>(
         steps_html: items(&e.steps),
         prevention_html: items(&e.prevention),
         sources: &e.sources,
-        evidence_html: e
-            .evidence
-            .as_deref()
-            .map(|m| markdown::render(m, ctx).html)
-            .unwrap_or_default(),
+        evidence_html: evidence,
         faq,
         related,
         platform_entries,
@@ -416,6 +426,85 @@ pub fn entry_vars<'a>(
             .map(|r| format!("{r}/edit/{}/{}", cfg.repository_branch, e.file)),
         source_file: &e.file,
         json_ld,
+    }
+}
+
+/// Every `h2` of an entry page below the quick fix, in page order: the body's
+/// headings, then the structured sections the entry has. `entry.html` shows
+/// them as the table of contents of long entries; its headings use the same text.
+fn sections(
+    e: &Entry,
+    body: &[Heading],
+    platform: Option<&PlatformVars<'_>>,
+    has_related: bool,
+) -> Vec<Heading> {
+    let mut out: Vec<Heading> = body.iter().filter(|h| h.level == 2).cloned().collect();
+    let checks = platform.map_or_else(|| "Checks".to_owned(), |p| format!("{} checks", p.name));
+    let structured = [
+        ("causes", "Causes", !e.causes.is_empty()),
+        ("fixes", "Quick fixes", !e.fixes.is_empty()),
+        ("checks", checks.as_str(), !e.checks.is_empty()),
+        ("steps", "Step-by-step troubleshooting", !e.steps.is_empty()),
+        ("prevention", "Prevention", !e.prevention.is_empty()),
+        ("sources", "Sources", !e.sources.is_empty()),
+        (
+            "evidence",
+            "Evidence",
+            e.evidence.as_deref().is_some_and(|m| !m.trim().is_empty()),
+        ),
+        ("faq", "FAQ", !e.faq.is_empty()),
+        ("related", "Related errors", has_related),
+    ];
+    out.extend(
+        structured
+            .into_iter()
+            .filter(|(_, _, shown)| *shown)
+            .map(|(id, text, _)| Heading {
+                level: 2,
+                id: id.to_owned(),
+                text: text.to_owned(),
+            }),
+    );
+    out
+}
+
+/// The search page's meta description.
+pub const SEARCH_DESCRIPTION: &str =
+    "Paste an error message to find the page that explains and fixes it.";
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!(
+        "{} {}",
+        crate::site::thousands(n),
+        if n == 1 { one } else { many }
+    )
+}
+
+/// A platform page's meta description: its count, then its own description.
+pub fn platform_description(p: &Platform, entries: usize) -> String {
+    let mut d = format!(
+        "{} {} explained, with causes and fixes.",
+        plural(entries, "error message", "error messages"),
+        p.name
+    );
+    let own = markdown::plain_text(&p.description);
+    if !own.is_empty() {
+        d.push(' ');
+        d.push_str(&own.replace('\n', " "));
+    }
+    d
+}
+
+/// A category page's meta description: its own description, then its count.
+pub fn category_description(c: &CategoryVars<'_>) -> String {
+    let count = format!(
+        "{} with causes and fixes.",
+        plural(c.entry_count, "error message", "error messages")
+    );
+    if c.description.is_empty() {
+        format!("{}: {count}", c.name)
+    } else {
+        format!("{} {count}", c.description)
     }
 }
 
@@ -443,73 +532,20 @@ pub fn human_date(d: jiff::civil::Date) -> String {
     )
 }
 
-/// schema.org TechArticle + BreadcrumbList (+ FAQPage), safe inside `<script>`.
-fn json_ld(site: &Site, e: &Entry, platform: Option<&PlatformVars<'_>>, permalink: &str) -> String {
-    let cfg = &site.config;
-    let mut crumbs = vec![
-        serde_json::json!({"@type": "ListItem", "position": 1, "name": cfg.title, "item": cfg.base_url}),
-    ];
-    if let Some(p) = platform {
-        crumbs.push(
-            serde_json::json!({"@type": "ListItem", "position": 2, "name": p.category_name,
-            "item": cfg.absolute(&format!("categories/{}/", p.category))}),
-        );
-        crumbs.push(
-            serde_json::json!({"@type": "ListItem", "position": 3, "name": p.name,
-            "item": cfg.absolute(&format!("{}/", p.slug))}),
-        );
-    }
-    crumbs.push(serde_json::json!({"@type": "ListItem", "position": crumbs.len() + 1, "name": e.title, "item": permalink}));
-    let mut graph = vec![
-        serde_json::json!({
-            "@type": "TechArticle",
-            "@id": format!("{permalink}#article"),
-            "headline": e.title,
-            "description": e.summary,
-            "dateModified": e.updated.to_string(),
-            "url": permalink,
-            "inLanguage": cfg.language,
-            "about": platform.map(|p| serde_json::json!({"@type": "Thing", "name": p.name})),
-            "keywords": e.tags.join(", "),
-        }),
-        serde_json::json!({"@type": "BreadcrumbList", "itemListElement": crumbs}),
-    ];
-    if !e.faq.is_empty() {
-        graph.push(serde_json::json!({
-            "@type": "FAQPage",
-            "mainEntity": e.faq.iter().map(|f| serde_json::json!({
-                "@type": "Question",
-                "name": f.q,
-                "acceptedAnswer": {"@type": "Answer", "text": markdown::plain_text(&f.a)},
-            })).collect::<Vec<_>>(),
-        }));
-    }
-    script_json(&serde_json::json!({"@context": "https://schema.org", "@graph": graph}))
-}
-
-/// JSON that cannot close or confuse the `<script>` element it sits in.
-pub fn script_json(value: &serde_json::Value) -> String {
-    let s = serde_json::to_string(value).expect("JSON values always serialize");
-    let mut out = String::with_capacity(s.len() + 16);
-    for c in s.chars() {
-        match c {
-            '<' => out.push_str("\\u003c"),
-            '>' => out.push_str("\\u003e"),
-            '&' => out.push_str("\\u0026"),
-            '\u{2028}' => out.push_str("\\u2028"),
-            '\u{2029}' => out.push_str("\\u2029"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-/// A fresh page context with the page's own variables.
-pub fn page_context(kind: &str, title: &str, path: &str, site: &Site) -> Context {
+/// A fresh page context with the page's own variables; `description` is the
+/// page's one-sentence summary (meta description and social cards).
+pub fn page_context(
+    kind: &str,
+    title: &str,
+    description: &str,
+    path: &str,
+    site: &Site,
+) -> Context {
     #[derive(Serialize)]
     struct PageVars<'a> {
         kind: &'a str,
         title: &'a str,
+        description: &'a str,
         path: String,
         url: String,
         permalink: String,
@@ -520,6 +556,11 @@ pub fn page_context(kind: &str, title: &str, path: &str, site: &Site) -> Context
         &PageVars {
             kind,
             title,
+            description: if description.is_empty() {
+                &site.config.description
+            } else {
+                description
+            },
             path: path.to_owned(),
             url: site.config.link(path),
             permalink: site.config.absolute(path),
@@ -531,16 +572,6 @@ pub fn page_context(kind: &str, title: &str, path: &str, site: &Site) -> Context
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn script_json_cannot_close_the_script() {
-        let v = serde_json::json!({"a": "</script><script>alert(1)</script>&\u{2028}"});
-        let s = script_json(&v);
-        assert!(
-            !s.contains('<') && !s.contains('>') && !s.contains('&') && !s.contains('\u{2028}')
-        );
-        assert_eq!(serde_json::from_str::<serde_json::Value>(&s).unwrap(), v);
-    }
 
     #[test]
     fn builtin_templates_compile() {

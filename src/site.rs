@@ -314,12 +314,11 @@ pub fn render_site(
 
     // Entry pages, in parallel.
     site.entries.par_iter().for_each(|e| {
-        let others = by_platform
-            .get(e.platform.as_str())
-            .map(|cards| neighbours(cards, &e.id))
-            .unwrap_or_default();
-        let vars = render::entry_vars(site, e, others);
-        let mut ctx = render::page_context("entry", &e.title, &format!("{}/", e.id), site);
+        let cards = by_platform.get(e.platform.as_str());
+        let others = cards.map(|c| neighbours(c, &e.id)).unwrap_or_default();
+        let vars = render::entry_vars(site, e, others, cards.map_or(0, Vec::len));
+        let mut ctx =
+            render::page_context("entry", &e.title, &e.summary, &format!("{}/", e.id), site);
         ctx.insert("entry", &vars);
         report(page("entry.html", &ctx, &format!("{}/index.html", e.id)));
     });
@@ -335,7 +334,9 @@ pub fn render_site(
         let cards = by_platform.get(slug.as_str()).cloned().unwrap_or_default();
         let last = last_of(&mut cards.iter().map(|c| c.id));
         let vars = globals.platforms.iter().find(|v| v.slug == slug);
-        let mut ctx = render::page_context("platform", &p.name, &format!("{slug}/"), site);
+        let description = render::platform_description(p, cards.len());
+        let mut ctx =
+            render::page_context("platform", &p.name, &description, &format!("{slug}/"), site);
         ctx.insert("platform", &vars);
         ctx.insert("entries", &cards);
         report(page("platform.html", &ctx, &format!("{slug}/index.html")));
@@ -356,8 +357,9 @@ pub fn render_site(
             .filter_map(|p| by_platform.get(p.slug))
             .filter_map(|cards| last_of(&mut cards.iter().map(|c| c.id)))
             .max();
-        let mut ctx =
-            render::page_context("category", c.name, &format!("categories/{}/", c.slug), site);
+        let description = render::category_description(c);
+        let path = format!("categories/{}/", c.slug);
+        let mut ctx = render::page_context("category", c.name, &description, &path, site);
         ctx.insert("category", c);
         ctx.insert("groups", &groups);
         report(page(
@@ -376,12 +378,19 @@ pub fn render_site(
         .into_iter()
         .map(|e| render::card(site, e))
         .collect();
-    let mut ctx = render::page_context("index", &site.config.title, "", site);
+    let cfg = &site.config;
+    let mut ctx = render::page_context("index", &cfg.title, &cfg.description, "", site);
     ctx.insert("recent", &recent);
     report(page("index.html", &ctx, "index.html"));
-    let ctx = render::page_context("search", "Search", "search/", site);
+    let ctx = render::page_context(
+        "search",
+        "Search",
+        render::SEARCH_DESCRIPTION,
+        "search/",
+        site,
+    );
     report(page("search.html", &ctx, "search/index.html"));
-    let ctx = render::page_context("404", "Page not found", "404.html", site);
+    let ctx = render::page_context("404", "Page not found", "", "404.html", site);
     report(page("404.html", &ctx, "404.html"));
 
     // Machine-readable files.
