@@ -1,21 +1,22 @@
 //! The static index: `search/data/manifest.json` plus hash-sharded JSON files.
 //!
 //! A query costs three sequential round trips: the manifest; then, in parallel, the shards of
-//! its words and word pairs (`s/` signature index, `k/` keyword index); then the display metadata (`m/`) of
-//! the results shown. Shard counts grow with the index so each file stays small. Formats:
+//! its words and word pairs (`s/` signature index, `k/` keyword index); then the display
+//! metadata (`m/`) of the results shown. Shard counts grow with the index so each file stays
+//! small. Formats:
 //!
-//! - `manifest.json`: `{"v":1,"h":HASH,"docs":N,"s":SIG_SHARDS,"k":KW_SHARDS,"m":DOCS_PER_META}`
+//! - `manifest.json`: `{"docs":N,"h":HASH,"k":KW_SHARDS,"m":DOCS_PER_META,"s":SIG_SHARDS,"v":1}`
 //! - `s/N.json`: `{word or "word pair": [weight, (Δsid, total)...]}`, postings by sid
 //! - `k/N.json`: `{word or prefix*: [(Δdoc, impact)...]}`, postings by doc
 //! - `m/N.json`: `[[id, url, title, summary, platform, quick_fix, [signatures]]...]`
 //!
 //! A word lives in shard `fnv1a(word) % shards`; every shard file is written, even when empty.
+//! Keys are sorted, so the same index gives the same bytes.
 
-use std::collections::BTreeMap;
+use rayon::prelude::*;
 
-use serde_json::{Value, json};
-
-use super::index::{Built, fnv1a};
+use super::hash::{fnv1a, fnv1a_bytes};
+use super::index::{Built, Source};
 
 pub(crate) const DIR: &str = "search/data";
 const SIG_POSTINGS_PER_SHARD: usize = 48;
@@ -35,85 +36,140 @@ fn clip(s: &str) -> String {
     }
 }
 
-pub(crate) fn write(b: &Built) -> Vec<(String, Vec<u8>)> {
+/// `s` as a JSON string.
+fn push_str(out: &mut Vec<u8>, s: &str) {
+    if s.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\') {
+        out.push(b'"');
+        out.extend_from_slice(s.as_bytes());
+        out.push(b'"');
+    } else {
+        let json = serde_json::to_string(s).unwrap_or_else(|_| "\"\"".to_string());
+        out.extend_from_slice(json.as_bytes());
+    }
+}
+
+/// `x` in decimal.
+fn push_u32(out: &mut Vec<u8>, mut x: u32) {
+    let mut digits = [0u8; 10];
+    let mut n = digits.len();
+    loop {
+        n -= 1;
+        digits[n] = b'0' + (x % 10) as u8;
+        x /= 10;
+        if x == 0 {
+            break;
+        }
+    }
+    out.extend_from_slice(&digits[n..]);
+}
+
+/// One shard: `{"key":[numbers...],...}` with keys in byte order.
+fn shard(mut items: Vec<(&str, Vec<u32>)>) -> Vec<u8> {
+    items.sort_unstable_by(|a, b| a.0.cmp(b.0));
+    let mut out = vec![b'{'];
+    for (n, (key, nums)) in items.iter().enumerate() {
+        if n > 0 {
+            out.push(b',');
+        }
+        push_str(&mut out, key);
+        out.extend_from_slice(b":[");
+        for (k, x) in nums.iter().enumerate() {
+            if k > 0 {
+                out.push(b',');
+            }
+            push_u32(&mut out, *x);
+        }
+        out.push(b']');
+    }
+    out.push(b'}');
+    out
+}
+
+/// Groups `(key, numbers)` into `count` shards by FNV-1a of the key.
+fn shards<'a, I>(items: I, count: usize) -> Vec<Vec<u8>>
+where
+    I: Iterator<Item = (&'a str, Vec<u32>)>,
+{
+    let mut by_shard: Vec<Vec<(&str, Vec<u32>)>> = vec![Vec::new(); count];
+    for (key, nums) in items {
+        by_shard[fnv1a(key) as usize % count].push((key, nums));
+    }
+    by_shard.into_par_iter().map(shard).collect()
+}
+
+pub(crate) fn write(b: &Built, src: &dyn Source) -> Vec<(String, Vec<u8>)> {
     let sig_postings: usize = b.sig.values().map(|t| t.postings.len()).sum();
     let kw_postings: usize = b.kw.values().map(Vec::len).sum();
     let ns = shard_count(sig_postings, SIG_POSTINGS_PER_SHARD);
     let nk = shard_count(kw_postings, KW_POSTINGS_PER_SHARD);
 
-    let mut s_shards: Vec<BTreeMap<&str, Value>> = vec![BTreeMap::new(); ns];
-    for (t, e) in &b.sig {
-        let mut v: Vec<u32> = vec![e.w];
+    let sig = b.sig.iter().map(|(t, e)| {
+        let mut v: Vec<u32> = Vec::with_capacity(1 + 2 * e.postings.len());
+        v.push(e.w);
         let mut prev = 0;
         for p in &e.postings {
             v.extend([p.sid - prev, p.n]);
             prev = p.sid;
         }
-        s_shards[fnv1a(t) as usize % ns].insert(t, json!(v));
-    }
-    let mut k_shards: Vec<BTreeMap<&str, Value>> = vec![BTreeMap::new(); nk];
-    for (t, list) in &b.kw {
+        (t.as_str(), v)
+    });
+    let kw = b.kw.iter().map(|(t, list)| {
         let mut v: Vec<u32> = Vec::with_capacity(list.len() * 2);
         let mut prev = 0;
         for &(doc, imp) in list {
             v.extend([doc - prev, imp]);
             prev = doc;
         }
-        k_shards[fnv1a(t) as usize % nk].insert(t, json!(v));
-    }
+        (t.as_str(), v)
+    });
+    let (s_files, k_files) = rayon::join(|| shards(sig, ns), || shards(kw, nk));
+    let chunks: Vec<&[usize]> = b.order.chunks(DOCS_PER_META).collect();
+    let m_files: Vec<Vec<u8>> = chunks
+        .into_par_iter()
+        .map(|chunk| {
+            let mut out = vec![b'['];
+            for (n, &i) in chunk.iter().enumerate() {
+                let d = src.display(i);
+                if n > 0 {
+                    out.push(b',');
+                }
+                out.push(b'[');
+                for f in [&d.id, &d.url, &d.title] {
+                    push_str(&mut out, f);
+                    out.push(b',');
+                }
+                push_str(&mut out, &clip(&d.summary));
+                out.push(b',');
+                push_str(&mut out, &d.platform);
+                out.push(b',');
+                push_str(&mut out, &clip(&d.quick_fix));
+                out.extend_from_slice(b",[");
+                for (k, s) in d.signatures.iter().enumerate() {
+                    if k > 0 {
+                        out.push(b',');
+                    }
+                    push_str(&mut out, &clip(s));
+                }
+                out.extend_from_slice(b"]]");
+            }
+            out.push(b']');
+            out
+        })
+        .collect();
 
     let mut files: Vec<(String, Vec<u8>)> = Vec::new();
-    let mut push = |path: String, v: &Value| {
-        files.push((
-            format!("{DIR}/{path}"),
-            serde_json::to_vec(v).expect("JSON values serialise"),
-        ));
-    };
-    for (i, m) in s_shards.iter().enumerate() {
-        push(format!("s/{i}.json"), &json!(m));
-    }
-    for (i, m) in k_shards.iter().enumerate() {
-        push(format!("k/{i}.json"), &json!(m));
-    }
-    for (i, chunk) in b.meta.chunks(DOCS_PER_META).enumerate() {
-        let rows: Vec<Value> = chunk
-            .iter()
-            .map(|m| {
-                let sigs: Vec<String> = m.signatures.iter().map(|s| clip(s)).collect();
-                json!([
-                    m.id,
-                    m.url,
-                    m.title,
-                    clip(&m.summary),
-                    m.platform,
-                    clip(&m.quick_fix),
-                    sigs
-                ])
-            })
-            .collect();
-        push(format!("m/{i}.json"), &Value::Array(rows));
-    }
-    let mut h: u32 = 0x811c_9dc5;
-    for (path, bytes) in &files {
-        for &x in path.as_bytes().iter().chain(bytes) {
-            h ^= u32::from(x);
-            h = h.wrapping_mul(0x0100_0193);
+    for (dir, list) in [("s", s_files), ("k", k_files), ("m", m_files)] {
+        for (i, bytes) in list.into_iter().enumerate() {
+            files.push((format!("{DIR}/{dir}/{i}.json"), bytes));
         }
     }
-    let manifest = json!({
-        "v": 1,
-        "h": format!("{h:08x}"),
-        "docs": b.meta.len(),
-        "s": ns,
-        "k": nk,
-        "m": DOCS_PER_META,
+    let h = files.iter().fold(0x811c_9dc5, |h, (path, bytes)| {
+        fnv1a_bytes(fnv1a_bytes(h, path.as_bytes()), bytes)
     });
-    files.insert(
-        0,
-        (
-            format!("{DIR}/manifest.json"),
-            serde_json::to_vec(&manifest).expect("manifest serialises"),
-        ),
+    let manifest = format!(
+        "{{\"docs\":{},\"h\":\"{h:08x}\",\"k\":{nk},\"m\":{DOCS_PER_META},\"s\":{ns},\"v\":1}}",
+        b.order.len()
     );
+    files.insert(0, (format!("{DIR}/manifest.json"), manifest.into_bytes()));
     files
 }

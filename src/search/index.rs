@@ -3,12 +3,21 @@
 //! All floating-point work (logarithms for IDF, BM25F) happens here, once, and ends as
 //! integers; query-time scoring only adds, multiplies and divides, which IEEE arithmetic does
 //! identically in Rust and JavaScript.
+//!
+//! The build streams: pass 1 tokenizes chunks of entries in parallel into chunk-local
+//! vocabularies and a compact per-entry term list ([`super::terms`]), so no token is kept as a
+//! string; the vocabularies merge into global ids and document frequencies; pass 2 turns the
+//! compact lists into keyword impacts (per-word top lists, in parallel over word partitions) and
+//! signature postings. Entries are read through [`Source`], so a site's entries need not be
+//! turned into search documents all at once.
 
-use std::collections::HashMap;
+use std::borrow::Cow;
 
 use rayon::prelude::*;
 
-use super::normalize::{is_placeholder, is_stopword, tokens};
+use super::hash::FxMap;
+use super::normalize::{is_placeholder, is_stopword};
+use super::terms::{Chunk, DocStats, FIELDS, PARTS, Vocab};
 use super::{Doc, KW_CAP};
 
 /// Signatures per entry that are indexed (a signature id is `doc * 16 + k`).
@@ -23,9 +32,35 @@ const PREFIX_MAX: usize = 12;
 const STOP_FACTOR: f64 = 0.2;
 const K1: f64 = 1.2;
 const B: f64 = 0.75;
+/// Entries per pass-1 task.
+const CHUNK: usize = 256;
 
-/// Keyword fields and their boosts.
-const FIELDS: [f64; 8] = [3.0, 1.5, 2.0, 2.0, 1.5, 1.0, 1.0, 1.0];
+/// The entries to index, by position.
+pub(crate) trait Source: Sync {
+    fn len(&self) -> usize;
+    fn id(&self, i: usize) -> &str;
+    /// The whole document, for indexing.
+    fn doc(&self, i: usize) -> Cow<'_, Doc>;
+    /// What a result shows (`text` may be left empty).
+    fn display(&self, i: usize) -> Cow<'_, Doc> {
+        self.doc(i)
+    }
+}
+
+impl Source for &[Doc] {
+    fn len(&self) -> usize {
+        <[Doc]>::len(self)
+    }
+    fn id(&self, i: usize) -> &str {
+        &self[i].id
+    }
+    fn doc(&self, i: usize) -> Cow<'_, Doc> {
+        Cow::Borrowed(&self[i])
+    }
+}
+
+/// Keyword postings: `(doc, impact)`, by doc.
+pub(crate) type Postings = Vec<(u32, u32)>;
 
 /// A signature containing a feature (a word, or a pair of adjacent words).
 #[derive(Debug, Clone, PartialEq)]
@@ -44,34 +79,12 @@ pub(crate) struct SigTerm {
     pub postings: Vec<SigPosting>,
 }
 
-/// What a result needs for display.
-pub(crate) struct Meta {
-    pub id: String,
-    pub url: String,
-    pub title: String,
-    pub summary: String,
-    pub platform: String,
-    pub quick_fix: String,
-    pub signatures: Vec<String>,
-}
-
 pub(crate) struct Built {
-    /// Internal doc number (rank by id) -> index in the caller's slice.
+    /// Internal doc number (rank by id) -> position in the source.
     pub order: Vec<usize>,
-    pub meta: Vec<Meta>,
-    pub sig: HashMap<String, SigTerm>,
+    pub sig: FxMap<String, SigTerm>,
     /// Keyword postings `(doc, impact)` by doc; prefix keys end in `*`.
-    pub kw: HashMap<String, Vec<(u32, u32)>>,
-}
-
-/// FNV-1a over UTF-8.
-pub(crate) fn fnv1a(s: &str) -> u32 {
-    let mut h: u32 = 0x811c_9dc5;
-    for b in s.bytes() {
-        h ^= u32::from(b);
-        h = h.wrapping_mul(0x0100_0193);
-    }
-    h
+    pub kw: FxMap<String, Vec<(u32, u32)>>,
 }
 
 fn idf(n: usize, df: usize) -> f64 {
@@ -79,78 +92,9 @@ fn idf(n: usize, df: usize) -> f64 {
     (1.0 + (n - df + 0.5) / (df + 0.5)).ln()
 }
 
-fn weight(idf: f64, term: &str) -> u32 {
-    let f = if is_stopword(term) { STOP_FACTOR } else { 1.0 };
+fn weight(idf: f64, stop: bool) -> u32 {
+    let f = if stop { STOP_FACTOR } else { 1.0 };
     ((100.0 * idf * f).round() as u32).max(1)
-}
-
-struct DocTokens {
-    sigs: Vec<Vec<String>>,
-    fields: [Vec<String>; 8],
-}
-
-fn words_only(text: &str) -> Vec<String> {
-    tokens(text)
-        .into_iter()
-        .filter(|t| !is_placeholder(t))
-        .collect()
-}
-
-fn tokenize_doc(d: &Doc) -> DocTokens {
-    let sigs: Vec<Vec<String>> = d
-        .signatures
-        .iter()
-        .take(MAX_SIGS)
-        .map(|s| tokens(s))
-        .collect();
-    let sig_words = sigs
-        .iter()
-        .flatten()
-        .filter(|t| !is_placeholder(t))
-        .cloned()
-        .collect();
-    DocTokens {
-        fields: [
-            words_only(&d.title),
-            words_only(&d.platform),
-            words_only(&d.tags.join(" ")),
-            sig_words,
-            words_only(&d.summary),
-            words_only(&d.quick_fix),
-            words_only(&d.text),
-            words_only(&d.id.replace(['/', '-'], " ")),
-        ],
-        sigs,
-    }
-}
-
-impl Built {
-    pub fn new(docs: &[Doc]) -> Built {
-        let mut order: Vec<usize> = (0..docs.len()).collect();
-        order.sort_by(|&a, &b| docs[a].id.cmp(&docs[b].id).then(a.cmp(&b)));
-        let toks: Vec<DocTokens> = order.par_iter().map(|&i| tokenize_doc(&docs[i])).collect();
-        let meta = order
-            .iter()
-            .map(|&i| {
-                let d = &docs[i];
-                Meta {
-                    id: d.id.clone(),
-                    url: d.url.clone(),
-                    title: d.title.clone(),
-                    summary: d.summary.clone(),
-                    platform: d.platform.clone(),
-                    quick_fix: d.quick_fix.clone(),
-                    signatures: d.signatures.clone(),
-                }
-            })
-            .collect();
-        Built {
-            sig: build_sig(&toks),
-            kw: build_kw(&toks),
-            order,
-            meta,
-        }
-    }
 }
 
 /// Distinct words and distinct adjacent word pairs of a signature, first occurrence first.
@@ -173,130 +117,285 @@ pub(crate) fn features(toks: &[String]) -> (Vec<String>, Vec<String>) {
     (words, pairs)
 }
 
-fn pair_weight(idf: f64, pair: &str) -> u32 {
-    let both_stop = pair.split(' ').all(is_stopword);
-    let f = if both_stop { STOP_FACTOR } else { 1.0 };
-    ((100.0 * idf * f).round() as u32).max(1)
+/// One vocabulary merged from the chunks': global ids, summed document frequencies, and each
+/// chunk's local -> global id map.
+struct Merged {
+    words: Vec<String>,
+    df: Vec<u32>,
+    remap: Vec<Vec<u32>>,
+    /// Global id -> (partition, index among the partition's words).
+    part: Vec<(u8, u32)>,
 }
 
-fn build_sig(toks: &[DocTokens]) -> HashMap<String, SigTerm> {
-    let feats: Vec<Vec<(Vec<String>, Vec<String>)>> = toks
-        .par_iter()
-        .map(|d| d.sigs.iter().map(|s| features(s)).collect())
-        .collect();
-    let mut df: HashMap<&str, usize> = HashMap::new();
-    let mut nsig = 0;
-    for (words, pairs) in feats.iter().flatten() {
-        nsig += 1;
-        for f in words.iter().chain(pairs) {
-            *df.entry(f).or_default() += 1;
+fn merge(vocabs: Vec<&mut Vocab>) -> Merged {
+    let mut ids: FxMap<String, u32> = FxMap::default();
+    let mut words: Vec<String> = Vec::new();
+    let mut df: Vec<u32> = Vec::new();
+    let mut part: Vec<(u8, u32)> = Vec::new();
+    let mut per_part = [0u32; PARTS];
+    let mut remap = Vec::with_capacity(vocabs.len());
+    for v in vocabs {
+        let mut map = Vec::with_capacity(v.words.len());
+        let local = std::mem::take(&mut v.words);
+        for (l, (w, &d)) in local.into_iter().zip(&v.df).enumerate() {
+            let g = match ids.get(w.as_str()) {
+                Some(&g) => g,
+                None => {
+                    let g = words.len() as u32;
+                    let p = v.part[l];
+                    part.push((p, per_part[usize::from(p)]));
+                    per_part[usize::from(p)] += 1;
+                    ids.insert(w.clone(), g);
+                    words.push(w);
+                    df.push(0);
+                    g
+                }
+            };
+            df[g as usize] += d;
+            map.push(g);
         }
+        remap.push(map);
     }
+    Merged {
+        words,
+        df,
+        remap,
+        part,
+    }
+}
+
+impl Built {
+    pub fn new(src: &dyn Source) -> Built {
+        let mut order: Vec<usize> = (0..src.len()).collect();
+        order.sort_by(|&a, &b| src.id(a).cmp(src.id(b)).then(a.cmp(&b)));
+        let mut chunks: Vec<Chunk> = order
+            .par_chunks(CHUNK)
+            .map(|docs| {
+                let mut c = Chunk::default();
+                for &i in docs {
+                    c.add(&src.doc(i));
+                }
+                c
+            })
+            .collect();
+        let (kw_vocabs, sig_vocabs): (Vec<_>, Vec<_>) =
+            chunks.iter_mut().map(|c| (&mut c.kw, &mut c.sig)).unzip();
+        let (kw_vocab, sig_vocab) = rayon::join(|| merge(kw_vocabs), || merge(sig_vocabs));
+        let (sig, kw) = rayon::join(
+            || build_sig(&chunks, &sig_vocab),
+            || build_kw(&chunks, &kw_vocab, order.len()),
+        );
+        Built { order, sig, kw }
+    }
+}
+
+fn build_sig(chunks: &[Chunk], v: &Merged) -> FxMap<String, SigTerm> {
+    let nsig: usize = chunks
+        .iter()
+        .flat_map(|c| &c.docs)
+        .map(|d| d.sigs.len())
+        .sum();
     // Features found in more signatures than the cap are not posted and do not count: a
     // signature is matched on its distinctive words and word pairs.
     let cap = SIG_DF_FLOOR.max(nsig / SIG_DF_SHARE);
-    let mut out: HashMap<String, SigTerm> = HashMap::new();
-    for (doc, sigs) in feats.iter().enumerate() {
-        for (k, (words, pairs)) in sigs.iter().enumerate() {
-            let posted: Vec<(&String, u32)> = words
-                .iter()
-                .map(|t| (t, weight(idf(nsig, df[t.as_str()]), t)))
-                .chain(
-                    pairs
+    let weights: Vec<Option<u32>> = v
+        .words
+        .par_iter()
+        .zip(&v.df)
+        .map(|(f, &df)| {
+            let df = df as usize;
+            // Words never contain a space; pairs are "first second".
+            let stop = f.split(' ').all(is_stopword);
+            (df <= cap).then(|| weight(idf(nsig, df), stop))
+        })
+        .collect();
+    let per_chunk: Vec<Vec<(u32, SigPosting)>> = chunks
+        .par_iter()
+        .enumerate()
+        .map(|(ci, c)| {
+            let remap = &v.remap[ci];
+            let mut out = Vec::new();
+            for (k, d) in c.docs.iter().enumerate() {
+                let doc = ci * CHUNK + k;
+                for (s, feats) in d.sigs.iter().enumerate() {
+                    let posted: Vec<(u32, u32)> = feats
                         .iter()
-                        .map(|t| (t, pair_weight(idf(nsig, df[t.as_str()]), t))),
-                )
-                .filter(|(t, _)| df[t.as_str()] <= cap)
-                .collect();
-            let n: u32 = posted.iter().map(|x| x.1).sum();
-            let sid = (doc * MAX_SIGS + k) as u32;
-            for (t, w) in posted {
-                let e = out.entry(t.clone()).or_insert_with(|| SigTerm {
-                    w,
-                    postings: Vec::new(),
-                });
-                e.postings.push(SigPosting { sid, n });
+                        .filter_map(|&l| {
+                            let g = remap[l as usize];
+                            weights[g as usize].map(|w| (g, w))
+                        })
+                        .collect();
+                    let n: u32 = posted.iter().map(|x| x.1).sum();
+                    let sid = (doc * MAX_SIGS + s) as u32;
+                    out.extend(posted.into_iter().map(|(g, _)| (g, SigPosting { sid, n })));
+                }
             }
-        }
+            out
+        })
+        .collect();
+    let mut postings: Vec<Vec<SigPosting>> = vec![Vec::new(); v.words.len()];
+    for (g, p) in per_chunk.into_iter().flatten() {
+        postings[g as usize].push(p);
     }
-    out
+    v.words
+        .iter()
+        .zip(postings)
+        .zip(&weights)
+        .filter_map(|((f, postings), w)| {
+            let w = (*w)?;
+            (!postings.is_empty()).then(|| (f.clone(), SigTerm { w, postings }))
+        })
+        .collect()
 }
 
-fn build_kw(toks: &[DocTokens]) -> HashMap<String, Vec<(u32, u32)>> {
-    let n = toks.len();
-    let mut avg = [0.0f64; 8];
-    for d in toks {
-        for (f, a) in avg.iter_mut().enumerate() {
-            *a += d.fields[f].len() as f64;
+/// The `cap` best `(doc, impact)` seen so far: highest impact first, then lowest doc.
+#[derive(Default)]
+struct TopK {
+    heap: std::collections::BinaryHeap<std::cmp::Reverse<(u32, std::cmp::Reverse<u32>)>>,
+}
+
+impl TopK {
+    fn push(&mut self, doc: u32, imp: u32, cap: usize) {
+        let key = std::cmp::Reverse((imp, std::cmp::Reverse(doc)));
+        if self.heap.len() < cap {
+            self.heap.push(key);
+        } else if self.heap.peek().is_some_and(|worst| key < *worst) {
+            self.heap.pop();
+            self.heap.push(key);
+        }
+    }
+
+    /// In doc order.
+    fn into_sorted(self) -> Vec<(u32, u32)> {
+        let mut v: Vec<(u32, u32)> = self
+            .heap
+            .into_iter()
+            .map(|std::cmp::Reverse((imp, std::cmp::Reverse(doc)))| (doc, imp))
+            .collect();
+        v.sort_unstable();
+        v
+    }
+}
+
+fn build_kw(chunks: &[Chunk], v: &Merged, n: usize) -> FxMap<String, Vec<(u32, u32)>> {
+    let mut avg = [0.0f64; FIELDS.len()];
+    for d in chunks.iter().flat_map(|c| &c.docs) {
+        for (a, &len) in avg.iter_mut().zip(&d.lens) {
+            *a += f64::from(len);
         }
     }
     for a in &mut avg {
         *a = if n > 0 { *a / n as f64 } else { 0.0 };
     }
-    // Per doc: BM25F pseudo term frequency of each word.
-    let per_doc: Vec<Vec<(&str, f64)>> = toks
+    let terms: Vec<(f64, bool)> = v
+        .words
         .par_iter()
-        .map(|d| {
-            let mut tf: HashMap<&str, f64> = HashMap::new();
-            for (f, words) in d.fields.iter().enumerate() {
-                if words.is_empty() || avg[f] == 0.0 {
-                    continue;
-                }
-                let norm = 1.0 - B + B * words.len() as f64 / avg[f];
-                for t in words {
-                    *tf.entry(t).or_default() += FIELDS[f] / norm;
+        .zip(&v.df)
+        .map(|(w, &df)| (idf(n, df as usize), is_stopword(w)))
+        .collect();
+    // Each partition of the vocabulary reads its segment of every entry's terms and keeps its
+    // words' best entries.
+    let lists: Vec<Vec<(usize, Postings)>> = (0..PARTS)
+        .into_par_iter()
+        .map(|p| {
+            let size = v.part.iter().filter(|x| usize::from(x.0) == p).count();
+            let mut tops: Vec<TopK> = (0..size).map(|_| TopK::default()).collect();
+            let mut ids: Vec<u32> = vec![0; size];
+            for (ci, c) in chunks.iter().enumerate() {
+                let remap = &v.remap[ci];
+                for (k, d) in c.docs.iter().enumerate() {
+                    let doc = (ci * CHUNK + k) as u32;
+                    let norms = norms(d, &avg);
+                    d.each_term(p, |l, counts| {
+                        let g = remap[l as usize];
+                        let mut tf = 0.0;
+                        for (f, &c) in counts.iter().enumerate() {
+                            if let Some(norm) = norms[f] {
+                                for _ in 0..c {
+                                    tf += FIELDS[f] / norm;
+                                }
+                            }
+                        }
+                        let (i, stop) = terms[g as usize];
+                        let imp = weight(i * tf * (K1 + 1.0) / (tf + K1), stop);
+                        let at = v.part[g as usize].1 as usize;
+                        ids[at] = g;
+                        tops[at].push(doc, imp, KW_CAP);
+                    });
                 }
             }
-            let mut v: Vec<(&str, f64)> = tf.into_iter().collect();
-            v.sort_by(|a, b| a.0.cmp(b.0));
-            v
+            tops.into_iter()
+                .zip(ids)
+                .map(|(t, g)| (g as usize, t.into_sorted()))
+                .collect()
         })
         .collect();
-    let mut postings: HashMap<&str, Vec<(u32, f64)>> = HashMap::new();
-    for (doc, v) in per_doc.iter().enumerate() {
-        for &(t, tf) in v {
-            postings.entry(t).or_default().push((doc as u32, tf));
-        }
+    let mut kw: FxMap<String, Vec<(u32, u32)>> = FxMap::default();
+    for (g, list) in lists.into_iter().flatten() {
+        kw.insert(v.words[g].clone(), list);
     }
-    let mut kw: HashMap<String, Vec<(u32, u32)>> = postings
-        .into_par_iter()
-        .map(|(t, list)| {
-            let i = idf(n, list.len());
-            let mut imp: Vec<(u32, u32)> = list
-                .into_iter()
-                .map(|(doc, tf)| (doc, weight(i * tf * (K1 + 1.0) / (tf + K1), t)))
-                .collect();
-            (t.to_string(), top(imp.as_mut_slice(), KW_CAP))
-        })
-        .collect();
-    let mut prefixes: HashMap<String, HashMap<u32, u32>> = HashMap::new();
-    for (t, list) in &kw {
-        let chars: Vec<char> = t.chars().collect();
-        for len in PREFIX_MIN..chars.len().min(PREFIX_MAX + 1) {
-            let mut p: String = chars[..len].iter().collect();
-            p.push('*');
-            let m = prefixes.entry(p).or_default();
-            for &(doc, imp) in list {
-                let e = m.entry(doc).or_default();
-                *e = (*e).max(imp * 3 / 4);
-            }
-        }
-    }
-    let prefixed: Vec<(String, Vec<(u32, u32)>)> = prefixes
-        .into_par_iter()
-        .map(|(p, m)| {
-            let mut v: Vec<(u32, u32)> = m.into_iter().filter(|x| x.1 > 0).collect();
-            (p, top(&mut v, PREFIX_CAP))
-        })
-        .collect();
-    kw.extend(prefixed.into_iter().filter(|(_, v)| !v.is_empty()));
+    let prefixed = prefixes(&kw);
+    kw.extend(prefixed);
     kw
 }
 
-/// The `cap` highest impacts (ties: lower doc), returned in doc order.
-fn top(v: &mut [(u32, u32)], cap: usize) -> Vec<(u32, u32)> {
-    v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-    let mut kept = v[..v.len().min(cap)].to_vec();
-    kept.sort_unstable();
-    kept
+/// BM25F length normalisation of each field of `d` (`None`: the field is empty).
+fn norms(d: &DocStats, avg: &[f64; FIELDS.len()]) -> [Option<f64>; FIELDS.len()] {
+    let mut out = [None; FIELDS.len()];
+    for (f, o) in out.iter_mut().enumerate() {
+        if d.lens[f] > 0 && avg[f] != 0.0 {
+            *o = Some(1.0 - B + B * f64::from(d.lens[f]) / avg[f]);
+        }
+    }
+    out
+}
+
+/// Postings of word prefixes (`"exi*"`), for the last word of a query still being typed: each
+/// entry's best impact among the words longer than the prefix, x0.75, best [`PREFIX_CAP`]
+/// entries.
+///
+/// Built from the longest prefixes down: a prefix's best entries are among the best entries of
+/// its one-character-longer prefixes plus the words just one character longer than it (an
+/// entry's best impact comes from one of them, and it ranks at least as high there), so each
+/// level merges short lists instead of every word's postings again.
+fn prefixes(kw: &FxMap<String, Vec<(u32, u32)>>) -> Vec<(String, Vec<(u32, u32)>)> {
+    let cut = |w: &str, len: usize| w.char_indices().nth(len).map(|(i, _)| i);
+    let scaled = |list: &[(u32, u32)]| -> Vec<(u32, u32)> {
+        list.iter().map(|&(doc, imp)| (doc, imp * 3 / 4)).collect()
+    };
+    let mut out: Vec<(String, Vec<(u32, u32)>)> = Vec::new();
+    let mut longer: Vec<(&str, Vec<(u32, u32)>)> = Vec::new();
+    for len in (PREFIX_MIN..=PREFIX_MAX).rev() {
+        let mut level: FxMap<&str, Vec<(u32, u32)>> = FxMap::default();
+        for (w, list) in kw {
+            let chars = w.chars().count();
+            // Words one character longer, and at the longest prefix every longer word.
+            let wanted = chars == len + 1 || (len == PREFIX_MAX && chars > len);
+            if wanted && let Some(end) = cut(w, len) {
+                level.entry(&w[..end]).or_default().extend(scaled(list));
+            }
+        }
+        for (p, list) in longer.drain(..) {
+            if let Some(end) = cut(p, len) {
+                level.entry(&p[..end]).or_default().extend(list);
+            }
+        }
+        let mut lists: Vec<(&str, Vec<(u32, u32)>)> = level
+            .into_par_iter()
+            .filter_map(|(p, mut merged)| {
+                merged.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
+                merged.dedup_by_key(|x| x.0);
+                let mut top = TopK::default();
+                for (doc, imp) in merged.into_iter().filter(|x| x.1 > 0) {
+                    top.push(doc, imp, PREFIX_CAP);
+                }
+                let top = top.into_sorted();
+                (!top.is_empty()).then_some((p, top))
+            })
+            .collect();
+        lists.sort_unstable_by(|a, b| a.0.cmp(b.0));
+        out.extend(lists.iter().map(|(p, l)| (format!("{p}*"), l.clone())));
+        longer = lists;
+    }
+    out
 }

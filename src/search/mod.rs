@@ -14,11 +14,15 @@
 //! (precision); squared, so weak partial matches fall behind. The entry's best signature, plus
 //! a share of its normalised keyword score, gives the entry's score.
 
+mod clean;
 mod files;
+mod hash;
 mod index;
 mod normalize;
 mod query;
+mod shapes;
 mod site;
+mod terms;
 
 pub use normalize::tokens;
 pub use site::{Match, docs, lookup_matches};
@@ -57,15 +61,27 @@ pub struct Hit {
 }
 
 /// The search index, built once from the site's entries.
-pub struct Index {
+pub struct Index<'a> {
     inner: index::Built,
+    src: Box<dyn index::Source + 'a>,
 }
 
-impl Index {
+impl<'a> Index<'a> {
     /// Builds the index. Entries are ranked by id on ties, whatever their order here.
-    pub fn new(docs: &[Doc]) -> Index {
+    pub fn new(docs: &'a [Doc]) -> Index<'a> {
+        Index::from_source(Box::new(docs))
+    }
+
+    /// Builds the index of a loaded site's entries, without holding all their text at once
+    /// ([`Hit::doc`] is the position in `site.entries`).
+    pub fn for_site(site: &'a crate::load::Site) -> Index<'a> {
+        Index::from_source(Box::new(site::SiteDocs(site)))
+    }
+
+    fn from_source(src: Box<dyn index::Source + 'a>) -> Index<'a> {
         Index {
-            inner: index::Built::new(docs),
+            inner: index::Built::new(&*src),
+            src,
         }
     }
 
@@ -89,9 +105,14 @@ impl Index {
             .collect()
     }
 
+    /// What a hit shows: the document at `hit.doc` (its `text` may be empty).
+    pub fn display(&self, hit: &Hit) -> std::borrow::Cow<'_, Doc> {
+        self.src.display(hit.doc)
+    }
+
     /// The static search index for the site (see [`static_files`]).
     pub fn static_files(&self) -> Vec<(String, Vec<u8>)> {
-        files::write(&self.inner)
+        files::write(&self.inner, &*self.src)
     }
 }
 

@@ -45,7 +45,7 @@ impl Plan {
             .take(KW_KEYS_MAX)
             .map(|&(i, _)| terms[i].clone())
             .collect();
-        let ends_in_word = query.chars().last().is_some_and(super::normalize::is_word);
+        let ends_in_word = query.chars().last().is_some_and(super::clean::is_word);
         let prefix = match toks.last() {
             Some(last)
                 if ends_in_word
