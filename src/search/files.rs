@@ -5,9 +5,12 @@
 //! metadata (`m/`) of the results shown. Shard counts grow with the index so each file stays
 //! small. Formats:
 //!
-//! - `manifest.json`: `{"docs":N,"h":HASH,"k":KW_SHARDS,"m":DOCS_PER_META,"s":SIG_SHARDS,"v":1}`
+//! - `manifest.json`: `{"docs":N,"h":HASH,"k":KW_SHARDS,"m":DOCS_PER_META,"s":SIG_SHARDS,
+//!   "t":TITLE_WEIGHT_OF_A_WORD_IN_NO_TITLE,"v":1}`
 //! - `s/N.json`: `{word or "word pair": [weight, (Δsid, total)...]}`, postings by sid
-//! - `k/N.json`: `{word or prefix*: [(Δdoc, impact)...]}`, postings by doc
+//! - `k/N.json`: `{word or prefix*: [(Δdoc, impact)...], ^word: [weight, Δdoc...]}`: keyword
+//!   postings by doc, and the title weight of the word and the entries whose title has it (in
+//!   the word's shard)
 //! - `m/N.json`: `[[id, url, title, summary, platform, quick_fix, [signatures]]...]`
 //!
 //! A word lives in shard `fnv1a(word) % shards`; every shard file is written, even when empty.
@@ -85,21 +88,27 @@ fn shard(mut items: Vec<(&str, Vec<u32>)>) -> Vec<u8> {
     out
 }
 
-/// Groups `(key, numbers)` into `count` shards by FNV-1a of the key.
+/// The shard of a key: FNV-1a of its word (a title key `^word` lives with `word`).
+pub(crate) fn shard_of(key: &str, count: usize) -> usize {
+    fnv1a(key.strip_prefix('^').unwrap_or(key)) as usize % count
+}
+
+/// Groups `(key, numbers)` into `count` shards.
 fn shards<'a, I>(items: I, count: usize) -> Vec<Vec<u8>>
 where
     I: Iterator<Item = (&'a str, Vec<u32>)>,
 {
     let mut by_shard: Vec<Vec<(&str, Vec<u32>)>> = vec![Vec::new(); count];
     for (key, nums) in items {
-        by_shard[fnv1a(key) as usize % count].push((key, nums));
+        by_shard[shard_of(key, count)].push((key, nums));
     }
     by_shard.into_par_iter().map(shard).collect()
 }
 
 pub(crate) fn write(b: &Built, src: &dyn Source) -> Vec<(String, Vec<u8>)> {
     let sig_postings: usize = b.sig.values().map(|t| t.postings.len()).sum();
-    let kw_postings: usize = b.kw.values().map(Vec::len).sum();
+    let kw_postings: usize = b.kw.values().map(Vec::len).sum::<usize>()
+        + b.title.values().map(|t| t.docs.len()).sum::<usize>();
     let ns = shard_count(sig_postings, SIG_POSTINGS_PER_SHARD);
     let nk = shard_count(kw_postings, KW_POSTINGS_PER_SHARD);
 
@@ -122,6 +131,18 @@ pub(crate) fn write(b: &Built, src: &dyn Source) -> Vec<(String, Vec<u8>)> {
         }
         (t.as_str(), v)
     });
+    let title_keys: Vec<String> = b.title.keys().map(|t| format!("^{t}")).collect();
+    let titles = b.title.values().zip(&title_keys).map(|(t, key)| {
+        let mut v: Vec<u32> = Vec::with_capacity(1 + t.docs.len());
+        v.push(t.w);
+        let mut prev = 0;
+        for &doc in &t.docs {
+            v.push(doc - prev);
+            prev = doc;
+        }
+        (key.as_str(), v)
+    });
+    let kw = kw.chain(titles);
     let (s_files, k_files) = rayon::join(|| shards(sig, ns), || shards(kw, nk));
     let chunks: Vec<&[usize]> = b.order.chunks(DOCS_PER_META).collect();
     let m_files: Vec<Vec<u8>> = chunks
@@ -167,8 +188,9 @@ pub(crate) fn write(b: &Built, src: &dyn Source) -> Vec<(String, Vec<u8>)> {
         fnv1a_bytes(fnv1a_bytes(h, path.as_bytes()), bytes)
     });
     let manifest = format!(
-        "{{\"docs\":{},\"h\":\"{h:08x}\",\"k\":{nk},\"m\":{DOCS_PER_META},\"s\":{ns},\"v\":1}}",
-        b.order.len()
+        "{{\"docs\":{},\"h\":\"{h:08x}\",\"k\":{nk},\"m\":{DOCS_PER_META},\"s\":{ns},\"t\":{},\"v\":1}}",
+        b.order.len(),
+        b.title_none
     );
     files.insert(0, (format!("{DIR}/manifest.json"), manifest.into_bytes()));
     files

@@ -25,6 +25,9 @@ pub(crate) const MAX_SIGS: usize = 16;
 /// A signature feature found in more signatures than this is not posted.
 const SIG_DF_FLOOR: usize = 64;
 const SIG_DF_SHARE: usize = 200;
+/// A word in the titles of more entries than max(floor, entries / share) has no title postings.
+const TITLE_DF_FLOOR: usize = 1000;
+const TITLE_DF_SHARE: usize = 50;
 /// Prefix postings for the last typed word.
 const PREFIX_CAP: usize = 50;
 const PREFIX_MIN: usize = 3;
@@ -59,6 +62,14 @@ impl Source for &[Doc] {
     }
 }
 
+/// The entries whose title or platform name has a word, and the word's weight (IDF over those).
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct TitleTerm {
+    pub w: u32,
+    /// Doc numbers, ascending; empty when the word is in too many titles to tell them apart.
+    pub docs: Vec<u32>,
+}
+
 /// Keyword postings: `(doc, impact)`, by doc.
 pub(crate) type Postings = Vec<(u32, u32)>;
 
@@ -84,7 +95,11 @@ pub(crate) struct Built {
     pub order: Vec<usize>,
     pub sig: FxMap<String, SigTerm>,
     /// Keyword postings `(doc, impact)` by doc; prefix keys end in `*`.
-    pub kw: FxMap<String, Vec<(u32, u32)>>,
+    pub kw: FxMap<String, Postings>,
+    /// Title postings by word.
+    pub title: FxMap<String, TitleTerm>,
+    /// The title weight of a word in no title.
+    pub title_none: u32,
 }
 
 fn idf(n: usize, df: usize) -> f64 {
@@ -181,11 +196,18 @@ impl Built {
         let (kw_vocabs, sig_vocabs): (Vec<_>, Vec<_>) =
             chunks.iter_mut().map(|c| (&mut c.kw, &mut c.sig)).unzip();
         let (kw_vocab, sig_vocab) = rayon::join(|| merge(kw_vocabs), || merge(sig_vocabs));
-        let (sig, kw) = rayon::join(
+        let n = order.len();
+        let (sig, (kw, title)) = rayon::join(
             || build_sig(&chunks, &sig_vocab),
-            || build_kw(&chunks, &kw_vocab, order.len()),
+            || build_kw(&chunks, &kw_vocab, n),
         );
-        Built { order, sig, kw }
+        Built {
+            order,
+            sig,
+            kw,
+            title,
+            title_none: weight(idf(n, 0), false),
+        }
     }
 }
 
@@ -248,10 +270,12 @@ fn build_sig(chunks: &[Chunk], v: &Merged) -> FxMap<String, SigTerm> {
         .collect()
 }
 
-/// The `cap` best `(doc, impact)` seen so far: highest impact first, then lowest doc.
+/// The `cap` best `(doc, impact)` seen so far (highest impact first, then lowest doc), and
+/// the best impact left out.
 #[derive(Default)]
 struct TopK {
     heap: std::collections::BinaryHeap<std::cmp::Reverse<(u32, std::cmp::Reverse<u32>)>>,
+    floor: u32,
 }
 
 impl TopK {
@@ -260,24 +284,39 @@ impl TopK {
         if self.heap.len() < cap {
             self.heap.push(key);
         } else if self.heap.peek().is_some_and(|worst| key < *worst) {
-            self.heap.pop();
+            if let Some(std::cmp::Reverse((out, _))) = self.heap.pop() {
+                self.floor = self.floor.max(out);
+            }
             self.heap.push(key);
+        } else {
+            self.floor = self.floor.max(imp);
         }
     }
 
-    /// In doc order.
+    /// In doc order. When entries were left out, each impact is reduced by the best one left
+    /// out: an entry missing from a cut list may have had up to that much, so only the excess
+    /// tells the listed entries apart (ties at the cut drop out).
     fn into_sorted(self) -> Vec<(u32, u32)> {
+        let floor = self.floor;
         let mut v: Vec<(u32, u32)> = self
             .heap
             .into_iter()
-            .map(|std::cmp::Reverse((imp, std::cmp::Reverse(doc)))| (doc, imp))
+            .map(|std::cmp::Reverse((imp, std::cmp::Reverse(doc)))| (doc, imp - floor.min(imp)))
+            .filter(|x| x.1 > 0)
             .collect();
         v.sort_unstable();
         v
     }
 }
 
-fn build_kw(chunks: &[Chunk], v: &Merged, n: usize) -> FxMap<String, Vec<(u32, u32)>> {
+/// One vocabulary partition's words: (global id, keyword postings, entries with it in the title).
+type PartLists = Vec<(usize, Postings, Vec<u32>)>;
+
+fn build_kw(
+    chunks: &[Chunk],
+    v: &Merged,
+    n: usize,
+) -> (FxMap<String, Postings>, FxMap<String, TitleTerm>) {
     let mut avg = [0.0f64; FIELDS.len()];
     for d in chunks.iter().flat_map(|c| &c.docs) {
         for (a, &len) in avg.iter_mut().zip(&d.lens) {
@@ -295,11 +334,12 @@ fn build_kw(chunks: &[Chunk], v: &Merged, n: usize) -> FxMap<String, Vec<(u32, u
         .collect();
     // Each partition of the vocabulary reads its segment of every entry's terms and keeps its
     // words' best entries.
-    let lists: Vec<Vec<(usize, Postings)>> = (0..PARTS)
+    let lists: Vec<PartLists> = (0..PARTS)
         .into_par_iter()
         .map(|p| {
             let size = v.part.iter().filter(|x| usize::from(x.0) == p).count();
             let mut tops: Vec<TopK> = (0..size).map(|_| TopK::default()).collect();
+            let mut titles: Vec<Vec<u32>> = vec![Vec::new(); size];
             let mut ids: Vec<u32> = vec![0; size];
             for (ci, c) in chunks.iter().enumerate() {
                 let remap = &v.remap[ci];
@@ -321,22 +361,39 @@ fn build_kw(chunks: &[Chunk], v: &Merged, n: usize) -> FxMap<String, Vec<(u32, u
                         let at = v.part[g as usize].1 as usize;
                         ids[at] = g;
                         tops[at].push(doc, imp, KW_CAP);
+                        // Title words: the title's and the platform name's.
+                        if counts[0] > 0 || counts[1] > 0 {
+                            titles[at].push(doc);
+                        }
                     });
                 }
             }
             tops.into_iter()
+                .zip(titles)
                 .zip(ids)
-                .map(|(t, g)| (g as usize, t.into_sorted()))
+                .map(|((t, titles), g)| (g as usize, t.into_sorted(), titles))
                 .collect()
         })
         .collect();
-    let mut kw: FxMap<String, Vec<(u32, u32)>> = FxMap::default();
-    for (g, list) in lists.into_iter().flatten() {
-        kw.insert(v.words[g].clone(), list);
+    let title_cap = TITLE_DF_FLOOR.max(n / TITLE_DF_SHARE);
+    let mut kw: FxMap<String, Postings> = FxMap::default();
+    // A word whose list is empty (every listed entry tied at the cut) is still a key, so that
+    // it is known to the index.
+    let mut title: FxMap<String, TitleTerm> = FxMap::default();
+    for (g, list, mut docs) in lists.into_iter().flatten() {
+        let word = &v.words[g];
+        if !docs.is_empty() {
+            let w = weight(idf(n, docs.len()), terms[g].1);
+            if docs.len() > title_cap {
+                docs = Vec::new();
+            }
+            title.insert(word.clone(), TitleTerm { w, docs });
+        }
+        kw.insert(word.clone(), list);
     }
     let prefixed = prefixes(&kw);
     kw.extend(prefixed);
-    kw
+    (kw, title)
 }
 
 /// BM25F length normalisation of each field of `d` (`None`: the field is empty).

@@ -93,6 +93,8 @@ impl<'a> Index<'a> {
             &plan,
             |t| b.sig.get(t),
             |t| b.kw.get(t).map(|v| v.as_slice()),
+            |t| b.title.get(t),
+            b.title_none,
         );
         ranked
             .into_iter()

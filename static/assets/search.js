@@ -24,6 +24,7 @@ export const KW_KEYS_MAX = 12;
 const W_RECALL = 0.85;
 const W_PRECISION = 0.15;
 const LAMBDA = 0.4;
+const MU = 0.6;
 
 export const isStopword = (t) => STOPWORDS.has(t);
 export const isPlaceholder = (t) => t.startsWith("<");
@@ -583,8 +584,11 @@ export function plan(query) {
   return { sigKeys: terms.slice(0, SIG_KEYS_MAX), pairKeys: pairs.slice(0, SIG_KEYS_MAX), kwKeys, prefix };
 }
 
-/** Ranks entries: `sig(word)` -> {w, postings} or undefined, `kw(key)` -> [[doc, impact]...]. */
-export function score(p, sig, kw) {
+/**
+ * Ranks entries: `sig(word)` -> {w, postings} or undefined, `kw(key)` -> [[doc, impact]...],
+ * `title(word)` -> {w, docs} or undefined; `titleNone`: the title weight of a word in no title.
+ */
+export function score(p, sig, kw, title, titleNone) {
   let total = 0;
   const accs = new Map();
   for (const k of [...p.sigKeys, ...p.pairKeys]) {
@@ -614,7 +618,9 @@ export function score(p, sig, kw) {
     if (!e || s > e[0]) best.set(doc, [s, k]);
   }
   const kscore = new Map();
+  const tscore = new Map();
   let kmax = 0;
+  let ttotal = 0;
   for (const k of p.kwKeys) {
     const merged = new Map();
     for (const [doc, imp] of kw(k) ?? []) merged.set(doc, imp);
@@ -627,15 +633,24 @@ export function score(p, sig, kw) {
       kscore.set(doc, (kscore.get(doc) ?? 0) + imp);
     }
     kmax += m;
+    const t = title(k);
+    if (t) {
+      ttotal += t.w;
+      for (const doc of t.docs) tscore.set(doc, (tscore.get(doc) ?? 0) + t.w);
+    } else {
+      ttotal += titleNone;
+    }
   }
-  const docs = [...new Set([...best.keys(), ...kscore.keys()])].sort((x, y) => x - y);
+  const docs = [...new Set([...best.keys(), ...kscore.keys(), ...tscore.keys()])].sort((x, y) => x - y);
   const out = [];
   for (const doc of docs) {
     const b = best.get(doc);
     const s = b ? b[0] : 0;
     const k = kscore.get(doc);
     const kn = k !== undefined && kmax > 0 ? k / kmax : 0;
-    const sc = Math.round((s + LAMBDA * kn) * 1e9) / 1e9;
+    const t = tscore.get(doc);
+    const tn = t !== undefined && ttotal > 0 ? t / ttotal : 0;
+    const sc = Math.round((s + LAMBDA * kn + MU * tn) * 1e9) / 1e9;
     if (sc > 0) out.push({ doc, score: sc, signature: b ? b[1] : null });
   }
   out.sort((x, y) => y.score - x.score || x.doc - y.doc);
@@ -650,6 +665,16 @@ function parseSig(v) {
     postings.push({ sid, n: v[i + 1] });
   }
   return { w: v[0], postings };
+}
+
+function parseTitle(v) {
+  const docs = [];
+  let doc = 0;
+  for (let i = 1; i < v.length; i++) {
+    doc += v[i];
+    docs.push(doc);
+  }
+  return { w: v[0], docs };
 }
 
 function parseKw(v) {
@@ -686,11 +711,15 @@ export async function search(query, load, limit = 10) {
   }
   const kw = new Map();
   const kMaps = new Map(kIds.map((i, n) => [i, kData[n] ?? {}]));
+  const title = new Map();
   for (const k of kwAll) {
+    // A word's title postings (`^word`) are in the word's shard.
     const m = kMaps.get(fnv1a(k) % man.k);
     if (Object.hasOwn(m, k)) kw.set(k, parseKw(m[k]));
+    if (Object.hasOwn(m, `^${k}`)) title.set(k, parseTitle(m[`^${k}`]));
   }
-  const ranked = score(p, (k) => sig.get(k), (k) => kw.get(k)).slice(0, limit);
+  const ranked = score(p, (k) => sig.get(k), (k) => kw.get(k), (k) => title.get(k), man.t)
+    .slice(0, limit);
   const mIds = [...new Set(ranked.map((r) => Math.floor(r.doc / man.m)))];
   const metas = await Promise.all(mIds.map((i) => load(`m/${i}.json`)));
   const mMaps = new Map(mIds.map((i, n) => [i, metas[n] ?? []]));
