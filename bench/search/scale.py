@@ -81,7 +81,7 @@ def run(n, work, per_kind, build):
     t = subprocess.run(["cargo", "test", "--release", "--quiet", "--test", "search_scale", "--",
                         "--ignored", "--nocapture", "index_build_time"],
                        cwd=REPO, env=env, capture_output=True, text=True, check=True)
-    res["index"] = next((l for l in t.stderr.splitlines() if "Index::new" in l), "")
+    res["index"] = next((l for l in t.stderr.splitlines() if "Index::for_site" in l), "")
     qs = queries(entries, random.Random(n), per_kind)
     qfile = os.path.join(site, "queries.json")
     with open(qfile, "w") as fh:

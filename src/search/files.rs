@@ -20,6 +20,7 @@ use rayon::prelude::*;
 
 use super::hash::{fnv1a, fnv1a_bytes};
 use super::index::{Built, Source};
+use super::sig::{SigTerm, key_words};
 
 pub(crate) const DIR: &str = "search/data";
 const SIG_POSTINGS_PER_SHARD: usize = 48;
@@ -67,8 +68,8 @@ fn push_u32(out: &mut Vec<u8>, mut x: u32) {
 }
 
 /// One shard: `{"key":[numbers...],...}` with keys in byte order.
-fn shard(mut items: Vec<(&str, Vec<u32>)>) -> Vec<u8> {
-    items.sort_unstable_by(|a, b| a.0.cmp(b.0));
+fn shard(mut items: Vec<(String, Vec<u32>)>) -> Vec<u8> {
+    items.sort_unstable_by(|a, b| a.0.cmp(&b.0));
     let mut out = vec![b'{'];
     for (n, (key, nums)) in items.iter().enumerate() {
         if n > 0 {
@@ -88,62 +89,138 @@ fn shard(mut items: Vec<(&str, Vec<u32>)>) -> Vec<u8> {
     out
 }
 
-/// The shard of a key: FNV-1a of its word (a title key `^word` lives with `word`).
-pub(crate) fn shard_of(key: &str, count: usize) -> usize {
-    fnv1a(key.strip_prefix('^').unwrap_or(key)) as usize % count
+/// Where an index entry is: a key's shard is FNV-1a of the key (a title key `^word` lives
+/// with `word`), so entries are first sorted into shards by that hash, and each shard then
+/// makes its keys' text and numbers.
+#[derive(Clone, Copy)]
+enum Entry {
+    /// A signature feature (position in `b.sig.iter()`).
+    Sig(usize),
+    /// A word's keyword postings and title postings (word id).
+    Word(u32),
+    /// Prefix postings (position in `b.prefixes`).
+    Prefix(usize),
 }
 
-/// Groups `(key, numbers)` into `count` shards.
-fn shards<'a, I>(items: I, count: usize) -> Vec<Vec<u8>>
-where
-    I: Iterator<Item = (&'a str, Vec<u32>)>,
-{
-    let mut by_shard: Vec<Vec<(&str, Vec<u32>)>> = vec![Vec::new(); count];
-    for (key, nums) in items {
-        by_shard[shard_of(key, count)].push((key, nums));
+/// FNV-1a of a signature feature's key text (`first second` for a pair), without making it.
+fn sig_hash(b: &Built, key: u64) -> u32 {
+    let (a, second) = key_words(key);
+    let h = fnv1a_bytes(0x811c_9dc5, b.words[a as usize].as_bytes());
+    match second {
+        Some(s) => fnv1a_bytes(fnv1a_bytes(h, b" "), b.words[s as usize].as_bytes()),
+        None => h,
     }
-    by_shard.into_par_iter().map(shard).collect()
+}
+
+/// The `(key, numbers)` items of an entry.
+fn items(b: &Built, sig: &[(u64, SigTerm<'_>)], e: Entry) -> Vec<(String, Vec<u32>)> {
+    match e {
+        Entry::Sig(at) => {
+            let (key, t) = sig[at];
+            let (first, second) = key_words(key);
+            let mut text = b.words[first as usize].clone();
+            if let Some(s) = second {
+                text.push(' ');
+                text.push_str(&b.words[s as usize]);
+            }
+            let mut v: Vec<u32> = Vec::with_capacity(1 + 2 * t.postings.len());
+            v.push(t.w);
+            let mut prev = 0;
+            for p in t.postings {
+                v.extend([p.sid - prev, p.n]);
+                prev = p.sid;
+            }
+            vec![(text, v)]
+        }
+        Entry::Word(id) => {
+            let word = &b.words[id as usize];
+            let mut out = Vec::new();
+            let list = &b.kw[id as usize];
+            if !list.is_empty() {
+                out.push((word.clone(), pairs(list)));
+            }
+            if let Some(t) = &b.title[id as usize] {
+                let mut v: Vec<u32> = Vec::with_capacity(1 + t.docs.len());
+                v.push(t.w);
+                let mut prev = 0;
+                for &doc in &t.docs {
+                    v.push(doc - prev);
+                    prev = doc;
+                }
+                out.push((format!("^{word}"), v));
+            }
+            out
+        }
+        Entry::Prefix(at) => {
+            let (key, list) = &b.prefixes[at];
+            vec![(key.clone(), pairs(list))]
+        }
+    }
+}
+
+/// `(Δdoc, impact)...` of keyword postings.
+fn pairs(list: &[(u32, u32)]) -> Vec<u32> {
+    let mut v: Vec<u32> = Vec::with_capacity(list.len() * 2);
+    let mut prev = 0;
+    for &(doc, imp) in list {
+        v.extend([doc - prev, imp]);
+        prev = doc;
+    }
+    v
+}
+
+/// The shards' files: the entries sorted into `count` shards, each written with keys in order.
+fn shards(
+    b: &Built,
+    sig: &[(u64, SigTerm<'_>)],
+    entries: Vec<(u32, Entry)>,
+    count: usize,
+) -> Vec<Vec<u8>> {
+    let mut by_shard: Vec<Vec<Entry>> = vec![Vec::new(); count];
+    for (hash, e) in entries {
+        by_shard[hash as usize % count].push(e);
+    }
+    by_shard
+        .into_par_iter()
+        .map(|list| {
+            let items: Vec<(String, Vec<u32>)> =
+                list.into_iter().flat_map(|e| items(b, sig, e)).collect();
+            shard(items)
+        })
+        .collect()
 }
 
 pub(crate) fn write(b: &Built, src: &dyn Source) -> Vec<(String, Vec<u8>)> {
-    let sig_postings: usize = b.sig.values().map(|t| t.postings.len()).sum();
-    let kw_postings: usize = b.kw.values().map(Vec::len).sum::<usize>()
-        + b.title.values().map(|t| t.docs.len()).sum::<usize>();
-    let ns = shard_count(sig_postings, SIG_POSTINGS_PER_SHARD);
+    let kw_postings: usize = b.kw.iter().map(Vec::len).sum::<usize>()
+        + b.prefixes.iter().map(|p| p.1.len()).sum::<usize>()
+        + b.title
+            .iter()
+            .flatten()
+            .map(|t| t.docs.len())
+            .sum::<usize>();
+    let ns = shard_count(b.sig.postings(), SIG_POSTINGS_PER_SHARD);
     let nk = shard_count(kw_postings, KW_POSTINGS_PER_SHARD);
-
-    let sig = b.sig.iter().map(|(t, e)| {
-        let mut v: Vec<u32> = Vec::with_capacity(1 + 2 * e.postings.len());
-        v.push(e.w);
-        let mut prev = 0;
-        for p in &e.postings {
-            v.extend([p.sid - prev, p.n]);
-            prev = p.sid;
-        }
-        (t.as_str(), v)
-    });
-    let kw = b.kw.iter().map(|(t, list)| {
-        let mut v: Vec<u32> = Vec::with_capacity(list.len() * 2);
-        let mut prev = 0;
-        for &(doc, imp) in list {
-            v.extend([doc - prev, imp]);
-            prev = doc;
-        }
-        (t.as_str(), v)
-    });
-    let title_keys: Vec<String> = b.title.keys().map(|t| format!("^{t}")).collect();
-    let titles = b.title.values().zip(&title_keys).map(|(t, key)| {
-        let mut v: Vec<u32> = Vec::with_capacity(1 + t.docs.len());
-        v.push(t.w);
-        let mut prev = 0;
-        for &doc in &t.docs {
-            v.push(doc - prev);
-            prev = doc;
-        }
-        (key.as_str(), v)
-    });
-    let kw = kw.chain(titles);
-    let (s_files, k_files) = rayon::join(|| shards(sig, ns), || shards(kw, nk));
+    let sig: Vec<(u64, SigTerm<'_>)> = b.sig.iter().collect();
+    let sig_entries: Vec<(u32, Entry)> = sig
+        .par_iter()
+        .enumerate()
+        .map(|(at, (key, _))| (sig_hash(b, *key), Entry::Sig(at)))
+        .collect();
+    let mut kw_entries: Vec<(u32, Entry)> = (0..b.words.len() as u32)
+        .into_par_iter()
+        .filter(|&id| !b.kw[id as usize].is_empty() || b.title[id as usize].is_some())
+        .map(|id| (fnv1a(&b.words[id as usize]), Entry::Word(id)))
+        .collect();
+    kw_entries.extend(
+        b.prefixes
+            .iter()
+            .enumerate()
+            .map(|(at, (key, _))| (fnv1a(key), Entry::Prefix(at))),
+    );
+    let (s_files, k_files) = rayon::join(
+        || shards(b, &sig, sig_entries, ns),
+        || shards(b, &sig, kw_entries, nk),
+    );
     let chunks: Vec<&[usize]> = b.order.chunks(DOCS_PER_META).collect();
     let m_files: Vec<Vec<u8>> = chunks
         .into_par_iter()

@@ -6,10 +6,10 @@
 //!
 //! The build streams: pass 1 tokenizes chunks of entries in parallel into chunk-local
 //! vocabularies and a compact per-entry term list ([`super::terms`]), so no token is kept as a
-//! string; the vocabularies merge into global ids and document frequencies; pass 2 turns the
-//! compact lists into keyword impacts (per-word top lists, in parallel over word partitions) and
-//! signature postings. Entries are read through [`Source`], so a site's entries need not be
-//! turned into search documents all at once.
+//! string; the vocabularies merge into one sorted vocabulary (a word's id is its rank); pass 2
+//! turns the compact lists into keyword impacts (per-word top lists, in parallel over word
+//! partitions) and title postings, and [`super::sig`] builds the signature index. Entries are
+//! read through [`Source`], so a site's entries need not be turned into documents all at once.
 
 use std::borrow::Cow;
 
@@ -17,14 +17,12 @@ use rayon::prelude::*;
 
 use super::hash::FxMap;
 use super::normalize::{is_placeholder, is_stopword};
-use super::terms::{Chunk, DocStats, FIELDS, PARTS, Vocab};
+use super::sig::{SigIndex, SigTerm, pair_key, word_key};
+use super::terms::{Chunk, DocStats, FIELDS, Merged, PARTS, merge};
 use super::{Doc, KW_CAP};
 
 /// Signatures per entry that are indexed (a signature id is `doc * 16 + k`).
 pub(crate) const MAX_SIGS: usize = 16;
-/// A signature feature found in more signatures than this is not posted.
-const SIG_DF_FLOOR: usize = 64;
-const SIG_DF_SHARE: usize = 200;
 /// A word in the titles of more entries than max(floor, entries / share) has no title postings.
 const TITLE_DF_FLOOR: usize = 1000;
 const TITLE_DF_SHARE: usize = 50;
@@ -73,43 +71,104 @@ pub(crate) struct TitleTerm {
 /// Keyword postings: `(doc, impact)`, by doc.
 pub(crate) type Postings = Vec<(u32, u32)>;
 
-/// A signature containing a feature (a word, or a pair of adjacent words).
-#[derive(Debug, Clone, PartialEq)]
-pub(crate) struct SigPosting {
-    /// `doc * 16 + signature index`.
-    pub sid: u32,
-    /// Sum of the weights of the signature's posted features.
-    pub n: u32,
-}
-
-/// A feature of the signature index: its weight and postings (by `sid`). Word pairs are keyed
-/// `"first second"`.
-#[derive(Debug, Clone, PartialEq)]
-pub(crate) struct SigTerm {
-    pub w: u32,
-    pub postings: Vec<SigPosting>,
-}
-
 pub(crate) struct Built {
     /// Internal doc number (rank by id) -> position in the source.
     pub order: Vec<usize>,
-    pub sig: FxMap<String, SigTerm>,
-    /// Keyword postings `(doc, impact)` by doc; prefix keys end in `*`.
-    pub kw: FxMap<String, Postings>,
-    /// Title postings by word.
-    pub title: FxMap<String, TitleTerm>,
+    /// The vocabulary, sorted: a word's id is its position.
+    pub words: Vec<String>,
+    /// Keyword postings by word id (empty: none kept).
+    pub kw: Vec<Postings>,
+    /// Prefix postings, keyed `"exi*"`, sorted by key.
+    pub prefixes: Vec<(String, Postings)>,
+    /// Title postings by word id (`None`: in no title or platform name).
+    pub title: Vec<Option<TitleTerm>>,
     /// The title weight of a word in no title.
     pub title_none: u32,
+    pub sig: SigIndex,
 }
 
-fn idf(n: usize, df: usize) -> f64 {
+impl Built {
+    /// The id of `word`.
+    pub fn word(&self, word: &str) -> Option<u32> {
+        self.words
+            .binary_search_by(|w| w.as_str().cmp(word))
+            .ok()
+            .map(|i| i as u32)
+    }
+
+    /// Keyword postings of a word or a prefix key (`"exi*"`).
+    pub fn kw(&self, key: &str) -> Option<&[(u32, u32)]> {
+        let list = if key.ends_with('*') {
+            let at = self
+                .prefixes
+                .binary_search_by(|p| p.0.as_str().cmp(key))
+                .ok()?;
+            &self.prefixes[at].1
+        } else {
+            &self.kw[self.word(key)? as usize]
+        };
+        (!list.is_empty()).then_some(list.as_slice())
+    }
+
+    pub fn title(&self, word: &str) -> Option<&TitleTerm> {
+        self.title[self.word(word)? as usize].as_ref()
+    }
+
+    /// The signature feature of a word, or of a word pair `"first second"`.
+    pub fn sig(&self, key: &str) -> Option<SigTerm<'_>> {
+        let k = match key.split_once(' ') {
+            Some((a, b)) => pair_key(self.word(a)?, self.word(b)?),
+            None => word_key(self.word(key)?),
+        };
+        self.sig.get(k)
+    }
+}
+
+pub(crate) fn idf(n: usize, df: usize) -> f64 {
     let (n, df) = (n as f64, df as f64);
     (1.0 + (n - df + 0.5) / (df + 0.5)).ln()
 }
 
-fn weight(idf: f64, stop: bool) -> u32 {
+/// An IDF as an integer weight (x0.2 for glue words).
+pub(crate) fn weight_of(idf: f64, stop: bool) -> u32 {
     let f = if stop { STOP_FACTOR } else { 1.0 };
     ((100.0 * idf * f).round() as u32).max(1)
+}
+
+impl Built {
+    pub fn new(src: &dyn Source) -> Built {
+        let mut order: Vec<usize> = (0..src.len()).collect();
+        order.sort_by(|&a, &b| src.id(a).cmp(src.id(b)).then(a.cmp(&b)));
+        let mut chunks: Vec<Chunk> = order
+            .par_chunks(CHUNK)
+            .map(|docs| {
+                let mut c = Chunk::default();
+                for &i in docs {
+                    c.add(&src.doc(i));
+                }
+                c.finish();
+                c
+            })
+            .collect();
+        let mut vocab = merge(&mut chunks);
+        let n = order.len();
+        let (sig, (kw, title)) = rayon::join(
+            || SigIndex::build(&chunks, &vocab.remap, &vocab.words, CHUNK),
+            || build_kw(&chunks, &vocab, n),
+        );
+        drop(chunks);
+        let words = std::mem::take(&mut vocab.words);
+        let prefixes = prefixes(&words, &kw);
+        Built {
+            order,
+            words,
+            kw,
+            prefixes,
+            title,
+            title_none: weight_of(idf(n, 0), false),
+            sig,
+        }
+    }
 }
 
 /// Distinct words and distinct adjacent word pairs of a signature, first occurrence first.
@@ -130,144 +189,6 @@ pub(crate) fn features(toks: &[String]) -> (Vec<String>, Vec<String>) {
         }
     }
     (words, pairs)
-}
-
-/// One vocabulary merged from the chunks': global ids, summed document frequencies, and each
-/// chunk's local -> global id map.
-struct Merged {
-    words: Vec<String>,
-    df: Vec<u32>,
-    remap: Vec<Vec<u32>>,
-    /// Global id -> (partition, index among the partition's words).
-    part: Vec<(u8, u32)>,
-}
-
-fn merge(vocabs: Vec<&mut Vocab>) -> Merged {
-    let mut ids: FxMap<String, u32> = FxMap::default();
-    let mut words: Vec<String> = Vec::new();
-    let mut df: Vec<u32> = Vec::new();
-    let mut part: Vec<(u8, u32)> = Vec::new();
-    let mut per_part = [0u32; PARTS];
-    let mut remap = Vec::with_capacity(vocabs.len());
-    for v in vocabs {
-        let mut map = Vec::with_capacity(v.words.len());
-        let local = std::mem::take(&mut v.words);
-        for (l, (w, &d)) in local.into_iter().zip(&v.df).enumerate() {
-            let g = match ids.get(w.as_str()) {
-                Some(&g) => g,
-                None => {
-                    let g = words.len() as u32;
-                    let p = v.part[l];
-                    part.push((p, per_part[usize::from(p)]));
-                    per_part[usize::from(p)] += 1;
-                    ids.insert(w.clone(), g);
-                    words.push(w);
-                    df.push(0);
-                    g
-                }
-            };
-            df[g as usize] += d;
-            map.push(g);
-        }
-        remap.push(map);
-    }
-    Merged {
-        words,
-        df,
-        remap,
-        part,
-    }
-}
-
-impl Built {
-    pub fn new(src: &dyn Source) -> Built {
-        let mut order: Vec<usize> = (0..src.len()).collect();
-        order.sort_by(|&a, &b| src.id(a).cmp(src.id(b)).then(a.cmp(&b)));
-        let mut chunks: Vec<Chunk> = order
-            .par_chunks(CHUNK)
-            .map(|docs| {
-                let mut c = Chunk::default();
-                for &i in docs {
-                    c.add(&src.doc(i));
-                }
-                c
-            })
-            .collect();
-        let (kw_vocabs, sig_vocabs): (Vec<_>, Vec<_>) =
-            chunks.iter_mut().map(|c| (&mut c.kw, &mut c.sig)).unzip();
-        let (kw_vocab, sig_vocab) = rayon::join(|| merge(kw_vocabs), || merge(sig_vocabs));
-        let n = order.len();
-        let (sig, (kw, title)) = rayon::join(
-            || build_sig(&chunks, &sig_vocab),
-            || build_kw(&chunks, &kw_vocab, n),
-        );
-        Built {
-            order,
-            sig,
-            kw,
-            title,
-            title_none: weight(idf(n, 0), false),
-        }
-    }
-}
-
-fn build_sig(chunks: &[Chunk], v: &Merged) -> FxMap<String, SigTerm> {
-    let nsig: usize = chunks
-        .iter()
-        .flat_map(|c| &c.docs)
-        .map(|d| d.sigs.len())
-        .sum();
-    // Features found in more signatures than the cap are not posted and do not count: a
-    // signature is matched on its distinctive words and word pairs.
-    let cap = SIG_DF_FLOOR.max(nsig / SIG_DF_SHARE);
-    let weights: Vec<Option<u32>> = v
-        .words
-        .par_iter()
-        .zip(&v.df)
-        .map(|(f, &df)| {
-            let df = df as usize;
-            // Words never contain a space; pairs are "first second".
-            let stop = f.split(' ').all(is_stopword);
-            (df <= cap).then(|| weight(idf(nsig, df), stop))
-        })
-        .collect();
-    let per_chunk: Vec<Vec<(u32, SigPosting)>> = chunks
-        .par_iter()
-        .enumerate()
-        .map(|(ci, c)| {
-            let remap = &v.remap[ci];
-            let mut out = Vec::new();
-            for (k, d) in c.docs.iter().enumerate() {
-                let doc = ci * CHUNK + k;
-                for (s, feats) in d.sigs.iter().enumerate() {
-                    let posted: Vec<(u32, u32)> = feats
-                        .iter()
-                        .filter_map(|&l| {
-                            let g = remap[l as usize];
-                            weights[g as usize].map(|w| (g, w))
-                        })
-                        .collect();
-                    let n: u32 = posted.iter().map(|x| x.1).sum();
-                    let sid = (doc * MAX_SIGS + s) as u32;
-                    out.extend(posted.into_iter().map(|(g, _)| (g, SigPosting { sid, n })));
-                }
-            }
-            out
-        })
-        .collect();
-    let mut postings: Vec<Vec<SigPosting>> = vec![Vec::new(); v.words.len()];
-    for (g, p) in per_chunk.into_iter().flatten() {
-        postings[g as usize].push(p);
-    }
-    v.words
-        .iter()
-        .zip(postings)
-        .zip(&weights)
-        .filter_map(|((f, postings), w)| {
-            let w = (*w)?;
-            (!postings.is_empty()).then(|| (f.clone(), SigTerm { w, postings }))
-        })
-        .collect()
 }
 
 /// The `cap` best `(doc, impact)` seen so far (highest impact first, then lowest doc), and
@@ -309,14 +230,11 @@ impl TopK {
     }
 }
 
-/// One vocabulary partition's words: (global id, keyword postings, entries with it in the title).
+/// One vocabulary partition's words: (word id, keyword postings, entries with it in the title).
 type PartLists = Vec<(usize, Postings, Vec<u32>)>;
 
-fn build_kw(
-    chunks: &[Chunk],
-    v: &Merged,
-    n: usize,
-) -> (FxMap<String, Postings>, FxMap<String, TitleTerm>) {
+/// Keyword postings and title postings, by word id.
+fn build_kw(chunks: &[Chunk], v: &Merged, n: usize) -> (Vec<Postings>, Vec<Option<TitleTerm>>) {
     let mut avg = [0.0f64; FIELDS.len()];
     for d in chunks.iter().flat_map(|c| &c.docs) {
         for (a, &len) in avg.iter_mut().zip(&d.lens) {
@@ -357,7 +275,7 @@ fn build_kw(
                             }
                         }
                         let (i, stop) = terms[g as usize];
-                        let imp = weight(i * tf * (K1 + 1.0) / (tf + K1), stop);
+                        let imp = weight_of(i * tf * (K1 + 1.0) / (tf + K1), stop);
                         let at = v.part[g as usize].1 as usize;
                         ids[at] = g;
                         tops[at].push(doc, imp, KW_CAP);
@@ -376,23 +294,18 @@ fn build_kw(
         })
         .collect();
     let title_cap = TITLE_DF_FLOOR.max(n / TITLE_DF_SHARE);
-    let mut kw: FxMap<String, Postings> = FxMap::default();
-    // A word whose list is empty (every listed entry tied at the cut) is still a key, so that
-    // it is known to the index.
-    let mut title: FxMap<String, TitleTerm> = FxMap::default();
+    let mut kw: Vec<Postings> = vec![Vec::new(); v.words.len()];
+    let mut title: Vec<Option<TitleTerm>> = vec![None; v.words.len()];
     for (g, list, mut docs) in lists.into_iter().flatten() {
-        let word = &v.words[g];
         if !docs.is_empty() {
-            let w = weight(idf(n, docs.len()), terms[g].1);
+            let w = weight_of(idf(n, docs.len()), terms[g].1);
             if docs.len() > title_cap {
                 docs = Vec::new();
             }
-            title.insert(word.clone(), TitleTerm { w, docs });
+            title[g] = Some(TitleTerm { w, docs });
         }
-        kw.insert(word.clone(), list);
+        kw[g] = list;
     }
-    let prefixed = prefixes(&kw);
-    kw.extend(prefixed);
     (kw, title)
 }
 
@@ -415,20 +328,23 @@ fn norms(d: &DocStats, avg: &[f64; FIELDS.len()]) -> [Option<f64>; FIELDS.len()]
 /// its one-character-longer prefixes plus the words just one character longer than it (an
 /// entry's best impact comes from one of them, and it ranks at least as high there), so each
 /// level merges short lists instead of every word's postings again.
-fn prefixes(kw: &FxMap<String, Vec<(u32, u32)>>) -> Vec<(String, Vec<(u32, u32)>)> {
+fn prefixes(words: &[String], kw: &[Postings]) -> Vec<(String, Postings)> {
     let cut = |w: &str, len: usize| w.char_indices().nth(len).map(|(i, _)| i);
-    let scaled = |list: &[(u32, u32)]| -> Vec<(u32, u32)> {
+    let scaled = |list: &[(u32, u32)]| -> Postings {
         list.iter().map(|&(doc, imp)| (doc, imp * 3 / 4)).collect()
     };
-    let mut out: Vec<(String, Vec<(u32, u32)>)> = Vec::new();
-    let mut longer: Vec<(&str, Vec<(u32, u32)>)> = Vec::new();
+    let mut out: Vec<(String, Postings)> = Vec::new();
+    let mut longer: Vec<(&str, Postings)> = Vec::new();
     for len in (PREFIX_MIN..=PREFIX_MAX).rev() {
-        let mut level: FxMap<&str, Vec<(u32, u32)>> = FxMap::default();
-        for (w, list) in kw {
+        let mut level: FxMap<&str, Postings> = FxMap::default();
+        for (w, list) in words.iter().zip(kw) {
             let chars = w.chars().count();
             // Words one character longer, and at the longest prefix every longer word.
             let wanted = chars == len + 1 || (len == PREFIX_MAX && chars > len);
-            if wanted && let Some(end) = cut(w, len) {
+            if wanted
+                && !list.is_empty()
+                && let Some(end) = cut(w, len)
+            {
                 level.entry(&w[..end]).or_default().extend(scaled(list));
             }
         }
@@ -454,5 +370,6 @@ fn prefixes(kw: &FxMap<String, Vec<(u32, u32)>>) -> Vec<(String, Vec<(u32, u32)>
         out.extend(lists.iter().map(|(p, l)| (format!("{p}*"), l.clone())));
         longer = lists;
     }
+    out.sort_unstable_by(|a, b| a.0.cmp(&b.0));
     out
 }

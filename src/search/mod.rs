@@ -21,6 +21,7 @@ mod index;
 mod normalize;
 mod query;
 mod shapes;
+mod sig;
 mod site;
 mod terms;
 
@@ -91,9 +92,9 @@ impl<'a> Index<'a> {
         let plan = query::Plan::new(query);
         let ranked = query::score(
             &plan,
-            |t| b.sig.get(t),
-            |t| b.kw.get(t).map(|v| v.as_slice()),
-            |t| b.title.get(t),
+            |t| b.sig(t),
+            |t| b.kw(t),
+            |t| b.title(t),
             b.title_none,
         );
         ranked

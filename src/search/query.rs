@@ -6,8 +6,9 @@
 
 use std::collections::BTreeMap;
 
-use super::index::{MAX_SIGS, SigTerm, TitleTerm, features};
+use super::index::{MAX_SIGS, TitleTerm, features};
 use super::normalize::{is_placeholder, tokens};
+use super::sig::SigTerm;
 
 /// Words (and, separately, word pairs) of a query looked up in the signature index.
 pub(crate) const SIG_KEYS_MAX: usize = 64;
@@ -101,7 +102,7 @@ pub(crate) fn score<'a, S, K, T>(
     title_none: u32,
 ) -> Vec<Ranked>
 where
-    S: Fn(&str) -> Option<&'a SigTerm>,
+    S: Fn(&str) -> Option<SigTerm<'a>>,
     K: Fn(&str) -> Option<&'a [(u32, u32)]>,
     T: Fn(&str) -> Option<&'a TitleTerm>,
 {
@@ -111,7 +112,7 @@ where
     for k in plan.sig_keys.iter().chain(&plan.pair_keys) {
         let Some(e) = sig(k) else { continue };
         total += e.w;
-        for p in &e.postings {
+        for p in e.postings {
             let a = accs.entry(p.sid).or_default();
             a.n = p.n;
             a.m += e.w;

@@ -1,6 +1,8 @@
 //! Pass 1 of the index build: a chunk of entries -> a chunk-local vocabulary and, per entry, its
 //! field lengths, a compact list of its words with their counts per field, and the features of
-//! each signature. Nothing is kept per token: a chunk's text is read once and dropped.
+//! each signature (words and word pairs, as local word ids). Nothing is kept per token: a
+//! chunk's text is read once and dropped. [`merge`] then joins the chunks' vocabularies into
+//! one, sorted, so a word's id is its rank.
 //!
 //! A term list is varint-packed, `local word id, field mask, count per field` (usually 4 bytes
 //! a word), so pass 2 can read every entry's terms again without tokenizing.
@@ -8,6 +10,8 @@
 //! between threads and each thread reads only its segments.
 
 use std::hash::BuildHasher;
+
+use rayon::prelude::*;
 
 use super::Doc;
 use super::hash::FxMap;
@@ -21,15 +25,17 @@ const SIG_FIELD: usize = 3;
 /// Vocabulary partitions of pass 2.
 pub(crate) const PARTS: usize = 8;
 
-/// Words (or signature features) of a chunk: local id -> word, and how many entries (for
-/// signature features: signatures) of the chunk have it.
+/// The second half of a single word's signature feature key (`word << 32 | WORD`); a word
+/// pair's key is `first << 32 | second`.
+pub(crate) const WORD: u32 = u32::MAX;
+
+/// The words of a chunk: local id, and how many entries of the chunk have each word.
 #[derive(Default)]
 pub(crate) struct Vocab {
     ids: FxMap<String, u32>,
-    pub words: Vec<String>,
-    pub df: Vec<u32>,
+    df: Vec<u32>,
     /// The word's partition (a hash of the word, so the same in every chunk).
-    pub part: Vec<u8>,
+    part: Vec<u8>,
 }
 
 impl Vocab {
@@ -37,9 +43,8 @@ impl Vocab {
         if let Some(&id) = self.ids.get(w) {
             return id;
         }
-        let id = self.words.len() as u32;
+        let id = self.df.len() as u32;
         self.ids.insert(w.to_string(), id);
-        self.words.push(w.to_string());
         self.df.push(0);
         self.part
             .push((self.ids.hasher().hash_one(w) % PARTS as u64) as u8);
@@ -54,8 +59,9 @@ pub(crate) struct DocStats {
     packed: Vec<u8>,
     /// Where each partition's segment of `packed` starts.
     starts: [u32; PARTS],
-    /// Per indexed signature: its distinct words and word pairs (local ids).
-    pub sigs: Vec<Vec<u32>>,
+    /// Per indexed signature: its distinct words and word pairs, as feature keys of local
+    /// word ids (see [`WORD`]).
+    pub sigs: Vec<Vec<u64>>,
 }
 
 impl DocStats {
@@ -117,7 +123,6 @@ fn put_varint(out: &mut Vec<u8>, mut v: u32) {
 #[derive(Default)]
 pub(crate) struct Chunk {
     pub kw: Vocab,
-    pub sig: Vocab,
     pub docs: Vec<DocStats>,
     /// Local word id -> its index in `current` (`u32::MAX`: not in the current entry).
     slot: Vec<u32>,
@@ -224,28 +229,94 @@ impl Chunk {
         });
     }
 
-    /// The distinct words and word pairs of a signature's tokens, counted once in `sig.df`.
-    fn features(&mut self, toks: &[String]) -> Vec<u32> {
-        let mut ids: Vec<u32> = Vec::new();
-        let mut pair = String::new();
-        for (k, t) in toks.iter().enumerate() {
+    /// The distinct words and word pairs of a signature's tokens, as feature keys.
+    fn features(&mut self, toks: &[String]) -> Vec<u64> {
+        let mut keys: Vec<u64> = Vec::new();
+        let mut prev: Option<u32> = None;
+        for t in toks {
             if is_placeholder(t) {
+                prev = None;
                 continue;
             }
-            ids.push(self.sig.intern(t));
-            if let Some(next) = toks.get(k + 1).filter(|n| !is_placeholder(n)) {
-                pair.clear();
-                pair.push_str(t);
-                pair.push(' ');
-                pair.push_str(next);
-                ids.push(self.sig.intern(&pair));
+            let id = self.kw.intern(t);
+            keys.push(u64::from(id) << 32 | u64::from(WORD));
+            if let Some(p) = prev {
+                keys.push(u64::from(p) << 32 | u64::from(id));
             }
+            prev = Some(id);
         }
-        ids.sort_unstable();
-        ids.dedup();
-        for &id in &ids {
-            self.sig.df[id as usize] += 1;
+        keys.sort_unstable();
+        keys.dedup();
+        keys
+    }
+
+    /// Drops what only pass 1 needs.
+    pub fn finish(&mut self) {
+        self.slot = Vec::new();
+        self.current = Vec::new();
+    }
+}
+
+/// The chunks' vocabularies joined: words sorted (a word's id is its rank), the number of
+/// entries with each, each chunk's local -> global id map, and each word's partition with its
+/// rank among the partition's words.
+pub(crate) struct Merged {
+    pub words: Vec<String>,
+    pub df: Vec<u32>,
+    pub remap: Vec<Vec<u32>>,
+    pub part: Vec<(u8, u32)>,
+}
+
+/// Joins the chunks' vocabularies (they are emptied).
+pub(crate) fn merge(chunks: &mut [Chunk]) -> Merged {
+    let mut ids: FxMap<String, u32> = FxMap::default();
+    let mut df: Vec<u32> = Vec::new();
+    let mut part: Vec<u8> = Vec::new();
+    let mut remap: Vec<Vec<u32>> = Vec::with_capacity(chunks.len());
+    for c in chunks.iter_mut() {
+        let v = std::mem::take(&mut c.kw);
+        let mut local: Vec<(String, u32)> = v.ids.into_iter().collect();
+        local.sort_unstable_by_key(|x| x.1);
+        let mut map = Vec::with_capacity(local.len());
+        for (w, l) in local {
+            let g = match ids.get(w.as_str()) {
+                Some(&g) => g,
+                None => {
+                    let g = df.len() as u32;
+                    ids.insert(w, g);
+                    df.push(0);
+                    part.push(v.part[l as usize]);
+                    g
+                }
+            };
+            df[g as usize] += v.df[l as usize];
+            map.push(g);
         }
-        ids
+        remap.push(map);
+    }
+    // Ids by rank: the same words give the same ids, whatever the chunks.
+    let mut sorted: Vec<(String, u32)> = ids.into_iter().collect();
+    sorted.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    let mut rank = vec![0u32; sorted.len()];
+    for (r, (_, g)) in sorted.iter().enumerate() {
+        rank[*g as usize] = r as u32;
+    }
+    remap
+        .par_iter_mut()
+        .for_each(|m| m.iter_mut().for_each(|g| *g = rank[*g as usize]));
+    let mut per_part = [0u32; PARTS];
+    let mut out_df = Vec::with_capacity(sorted.len());
+    let mut out_part = Vec::with_capacity(sorted.len());
+    for (_, g) in &sorted {
+        let p = part[*g as usize];
+        out_part.push((p, per_part[usize::from(p)]));
+        per_part[usize::from(p)] += 1;
+        out_df.push(df[*g as usize]);
+    }
+    Merged {
+        words: sorted.into_iter().map(|(w, _)| w).collect(),
+        df: out_df,
+        remap,
+        part: out_part,
     }
 }
