@@ -54,6 +54,12 @@ fn recall(root: &Path) -> (usize, usize, Vec<(String, String)>) {
             q.expect
         );
         let hits = index.lookup(&q.query, 3);
+        assert_eq!(
+            Index::for_site_query(&site, &q.query).lookup(&q.query, 3),
+            hits,
+            "the index built for one query (kbgen lookup) ranks {:?} as the whole index does",
+            q.query
+        );
         let e = by_kind.entry(q.kind.as_str()).or_default();
         e.1 += 1;
         if hits.first().map(|h| ids[h.doc]) == Some(q.expect.as_str()) {

@@ -18,7 +18,7 @@ use rayon::prelude::*;
 use super::hash::FxMap;
 use super::normalize::{is_placeholder, is_stopword};
 use super::sig::{SigIndex, SigTerm, pair_key, word_key};
-use super::terms::{Chunk, DocStats, FIELDS, Merged, PARTS, merge};
+use super::terms::{Chunk, DocStats, FIELDS, Keep, Merged, PARTS, merge};
 use super::{Doc, KW_CAP};
 
 /// Signatures per entry that are indexed (a signature id is `doc * 16 + k`).
@@ -136,7 +136,8 @@ pub(crate) fn weight_of(idf: f64, stop: bool) -> u32 {
 }
 
 impl Built {
-    pub fn new(src: &dyn Source) -> Built {
+    /// Builds the index; with [`Keep::Only`], only the postings of those words are right.
+    pub fn new(src: &dyn Source, keep: &Keep) -> Built {
         let mut order: Vec<usize> = (0..src.len()).collect();
         order.sort_by(|&a, &b| src.id(a).cmp(src.id(b)).then(a.cmp(&b)));
         let mut chunks: Vec<Chunk> = order
@@ -144,7 +145,7 @@ impl Built {
             .map(|docs| {
                 let mut c = Chunk::default();
                 for &i in docs {
-                    c.add(&src.doc(i));
+                    c.add(&src.doc(i), keep);
                 }
                 c.finish();
                 c
@@ -212,6 +213,17 @@ impl TopK {
         } else {
             self.floor = self.floor.max(imp);
         }
+    }
+
+    /// In doc order, as they are.
+    fn into_sorted_raw(self) -> Vec<(u32, u32)> {
+        let mut v: Vec<(u32, u32)> = self
+            .heap
+            .into_iter()
+            .map(|std::cmp::Reverse((imp, std::cmp::Reverse(doc)))| (doc, imp))
+            .collect();
+        v.sort_unstable();
+        v
     }
 
     /// In doc order. When entries were left out, each impact is reduced by the best one left
@@ -362,7 +374,7 @@ fn prefixes(words: &[String], kw: &[Postings]) -> Vec<(String, Postings)> {
                 for (doc, imp) in merged.into_iter().filter(|x| x.1 > 0) {
                     top.push(doc, imp, PREFIX_CAP);
                 }
-                let top = top.into_sorted();
+                let top = top.into_sorted_raw();
                 (!top.is_empty()).then_some((p, top))
             })
             .collect();

@@ -70,18 +70,30 @@ pub struct Index<'a> {
 impl<'a> Index<'a> {
     /// Builds the index. Entries are ranked by id on ties, whatever their order here.
     pub fn new(docs: &'a [Doc]) -> Index<'a> {
-        Index::from_source(Box::new(docs))
+        Index::from_source(Box::new(docs), &terms::Keep::All)
     }
 
     /// Builds the index of a loaded site's entries, without holding all their text at once
     /// ([`Hit::doc`] is the position in `site.entries`).
     pub fn for_site(site: &'a crate::load::Site) -> Index<'a> {
-        Index::from_source(Box::new(site::SiteDocs(site)))
+        Index::from_source(Box::new(site::SiteDocs(site)), &terms::Keep::All)
     }
 
-    fn from_source(src: Box<dyn index::Source + 'a>) -> Index<'a> {
+    /// The part of [`Index::new`] that `query` needs: [`Index::lookup`] of `query` gives the
+    /// same hits, faster; other queries and [`Index::static_files`] do not.
+    pub fn for_query(docs: &'a [Doc], query: &str) -> Index<'a> {
+        Index::from_source(Box::new(docs), &query::Plan::new(query).keep())
+    }
+
+    /// [`Index::for_site`] for one query, as [`Index::for_query`].
+    pub fn for_site_query(site: &'a crate::load::Site, query: &str) -> Index<'a> {
+        let keep = query::Plan::new(query).keep();
+        Index::from_source(Box::new(site::SiteDocs(site)), &keep)
+    }
+
+    fn from_source(src: Box<dyn index::Source + 'a>, keep: &terms::Keep) -> Index<'a> {
         Index {
-            inner: index::Built::new(&*src),
+            inner: index::Built::new(&*src, keep),
             src,
         }
     }

@@ -360,6 +360,14 @@ fn classify<T: Ch>(w: &[T]) -> Class<'_, T> {
     };
     let w = &w[a..=b];
     let len = w.len();
+    // No digit: no number, hex id, version or id shape below.
+    if !w.iter().any(|c| c.ch().is_ascii_digit()) {
+        return if len == 1 && w[0].ch().is_ascii_alphabetic() {
+            Class::Dropped
+        } else {
+            Class::Word(w)
+        };
+    }
     let (mut digits, mut lead_digits, mut all_hex, mut dot) = (0, len, true, false);
     for (k, c) in w.iter().map(|c| c.ch()).enumerate() {
         let digit = c.is_ascii_digit();
@@ -401,6 +409,97 @@ mod tests {
 
     fn toks(s: &str) -> Vec<String> {
         tokens(s)
+    }
+
+    /// Tokens of one line through the byte path or the char path.
+    fn line_tokens<T: Ch>(line: &[T], text: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        let mut f = |t: &str| out.push(t.to_string());
+        let mut sink = Sink {
+            buf: String::new(),
+            line: text,
+            f: &mut f,
+        };
+        tokenize_line(line, strip_prefixes(line), &mut sink);
+        out
+    }
+
+    #[test]
+    fn ascii_lines_tokenize_the_same_as_bytes_and_as_chars() {
+        const PIECES: &[&str] = &[
+            "a",
+            "Z",
+            "0",
+            "7",
+            "_",
+            " ",
+            "-",
+            ".",
+            ":",
+            "/",
+            "\\",
+            "'",
+            "\"",
+            "`",
+            "(",
+            ")",
+            "[",
+            "]",
+            "{",
+            "}",
+            "<",
+            ">",
+            ",",
+            ";",
+            "|",
+            "!",
+            "?",
+            "@",
+            "&",
+            "#",
+            "=",
+            "npm ERR! ",
+            "error: ",
+            "WARN ",
+            "[INFO] ",
+            "2026-11-29T10:11:12Z ",
+            "C:\\Users\\x",
+            "/var/run/x.sock",
+            "http://a.b/c",
+            "127.0.0.1:80",
+            "v1.2.3",
+            "0xdeadbeef",
+            "a@b.cc",
+            "file.rs:1:2",
+            "'express'",
+            "`u32`",
+            "E0308",
+            "it's",
+            "fe80::1",
+            "123e4567-e89b-12d3-a456-426614174000",
+            "abcdefgh123",
+            "[31m",
+        ];
+        let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        for _ in 0..5000 {
+            let n = 1 + next() % 24;
+            let line: String = (0..n)
+                .map(|_| PIECES[(next() % PIECES.len() as u64) as usize])
+                .collect::<String>()
+                .to_ascii_lowercase();
+            let chars: Vec<char> = line.chars().collect();
+            assert_eq!(
+                line_tokens(line.as_bytes(), &line),
+                line_tokens(&chars, &line),
+                "{line:?}"
+            );
+        }
     }
 
     #[test]

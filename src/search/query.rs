@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 use super::index::{MAX_SIGS, TitleTerm, features};
 use super::normalize::{is_placeholder, tokens};
 use super::sig::SigTerm;
+use super::terms::Keep;
 
 /// Words (and, separately, word pairs) of a query looked up in the signature index.
 pub(crate) const SIG_KEYS_MAX: usize = 64;
@@ -66,6 +67,20 @@ impl Plan {
             pair_keys: pairs.into_iter().take(SIG_KEYS_MAX).collect(),
             kw_keys,
             prefix,
+        }
+    }
+}
+
+impl Plan {
+    /// The words an index needs for this plan's keyword, title and prefix keys.
+    pub fn keep(&self) -> Keep {
+        Keep::Only {
+            words: self.kw_keys.clone(),
+            prefix: self
+                .prefix
+                .as_deref()
+                .and_then(|p| p.strip_suffix('*'))
+                .map(str::to_string),
         }
     }
 }

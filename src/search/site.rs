@@ -23,7 +23,7 @@ pub struct Match {
 
 /// Searches a loaded site's entries for `text`, best first.
 pub fn lookup_matches(site: &Site, text: &str, limit: usize) -> Vec<Match> {
-    let index = Index::for_site(site);
+    let index = Index::for_site_query(site, text);
     index
         .lookup(text, limit)
         .into_iter()

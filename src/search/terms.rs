@@ -29,6 +29,34 @@ pub(crate) const PARTS: usize = 8;
 /// pair's key is `first << 32 | second`.
 pub(crate) const WORD: u32 = u32::MAX;
 
+/// Which words pass 1 keeps; every word is counted in its field's length either way, and the
+/// words of signatures are always kept. `kbgen lookup` keeps only what its query looks up,
+/// which gives the same postings for those words at a fraction of the cost.
+#[derive(Default)]
+pub(crate) enum Keep {
+    #[default]
+    All,
+    Only {
+        words: Vec<String>,
+        /// Words longer than this that start with it are kept too.
+        prefix: Option<String>,
+    },
+}
+
+impl Keep {
+    fn keeps(&self, w: &str) -> bool {
+        match self {
+            Keep::All => true,
+            Keep::Only { words, prefix } => {
+                words.iter().any(|x| x == w)
+                    || prefix
+                        .as_deref()
+                        .is_some_and(|p| w.len() > p.len() && w.starts_with(p))
+            }
+        }
+    }
+}
+
 /// The words of a chunk: local id, and how many entries of the chunk have each word.
 #[derive(Default)]
 pub(crate) struct Vocab {
@@ -144,7 +172,7 @@ impl Chunk {
     }
 
     /// Tokenizes `d` and appends its [`DocStats`].
-    pub fn add(&mut self, d: &Doc) {
+    pub fn add(&mut self, d: &Doc, keep: &Keep) {
         let mut lens = [0u32; FIELDS.len()];
         let mut sigs = Vec::new();
         for s in d.signatures.iter().take(MAX_SIGS) {
@@ -171,7 +199,9 @@ impl Chunk {
             each_token(text, &mut |t| {
                 if !is_placeholder(t) {
                     lens[f] += 1;
-                    self.count(f, t);
+                    if keep.keeps(t) {
+                        self.count(f, t);
+                    }
                 }
             });
         }
