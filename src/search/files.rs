@@ -23,9 +23,9 @@ use super::index::{Built, Source};
 use super::sig::{SigTerm, key_words};
 
 pub(crate) const DIR: &str = "search/data";
-const SIG_POSTINGS_PER_SHARD: usize = 192;
+const SIG_POSTINGS_PER_SHARD: usize = 64;
 const KW_POSTINGS_PER_SHARD: usize = 384;
-const MAX_SHARDS: usize = 16384;
+const MAX_SHARDS: usize = 32768;
 pub(crate) const DOCS_PER_META: usize = 8;
 const TEXT_MAX: usize = 240;
 

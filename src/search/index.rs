@@ -16,7 +16,7 @@ use std::borrow::Cow;
 use rayon::prelude::*;
 
 use super::hash::FxMap;
-use super::normalize::{is_placeholder, is_stopword};
+use super::normalize::is_stopword;
 use super::sig::{SigIndex, SigTerm, pair_key, word_key};
 use super::terms::{Chunk, DocStats, FIELDS, Keep, Merged, PARTS, merge};
 use super::{Doc, KW_CAP};
@@ -170,26 +170,6 @@ impl Built {
             sig,
         }
     }
-}
-
-/// Distinct words and distinct adjacent word pairs of a signature, first occurrence first.
-pub(crate) fn features(toks: &[String]) -> (Vec<String>, Vec<String>) {
-    let mut words: Vec<String> = Vec::new();
-    for t in toks.iter().filter(|t| !is_placeholder(t)) {
-        if !words.contains(t) {
-            words.push(t.clone());
-        }
-    }
-    let mut pairs: Vec<String> = Vec::new();
-    for w in toks.windows(2) {
-        if !is_placeholder(&w[0]) && !is_placeholder(&w[1]) {
-            let p = format!("{} {}", w[0], w[1]);
-            if !pairs.contains(&p) {
-                pairs.push(p);
-            }
-        }
-    }
-    (words, pairs)
 }
 
 /// The `cap` best `(doc, impact)` seen so far (highest impact first, then lowest doc), and

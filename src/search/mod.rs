@@ -2,17 +2,19 @@
 //!
 //! One algorithm serves `kbgen lookup` and the site's search box. [`Index::new`] builds a
 //! logical index once: a *signature index* (each entry's error signatures, normalised into
-//! masked templates, posted under each of their words and each pair of adjacent words)
-//! and a *keyword index* (BM25F over title, tags, signatures, summary and body, capped to the
-//! best [`KW_CAP`] entries per word, plus prefixes of words for the last word typed).
+//! masked templates, posted under each of their words and each pair of adjacent words), a
+//! *keyword index* (BM25F over title, platform, tags, signatures, summary, quick fix and body,
+//! capped to the best [`KW_CAP`] entries per word, plus prefixes of words for the last word
+//! typed) and *title postings* (the entries whose title or platform name has a word).
 //! [`static_files`] writes the same index as a manifest plus hash-sharded JSON files that
 //! `static/assets/search.js` fetches on demand; [`Index::lookup`] scores in memory with the
 //! same integer data and the same formulas, so both rank identically (see `tests/search/`).
 //!
 //! Scoring a signature: how much of it the query holds (IDF-weighted recall of its words), how
 //! much of its word order (recall of its word pairs), and how much of the query it explains
-//! (precision); squared, so weak partial matches fall behind. The entry's best signature, plus
-//! a share of its normalised keyword score, gives the entry's score.
+//! (precision); squared, so weak partial matches fall behind. An entry scores its best
+//! signature, plus shares of its normalised keyword score and of the query's words its title
+//! has. `docs/search.md` has the formulas and the measurements.
 
 mod clean;
 mod files;

@@ -6,7 +6,7 @@
 
 use std::collections::BTreeMap;
 
-use super::index::{MAX_SIGS, TitleTerm, features};
+use super::index::{MAX_SIGS, TitleTerm};
 use super::normalize::{is_placeholder, tokens};
 use super::sig::SigTerm;
 use super::terms::Keep;
@@ -83,6 +83,26 @@ impl Plan {
                 .map(str::to_string),
         }
     }
+}
+
+/// Distinct words and distinct adjacent word pairs of a query, first occurrence first.
+pub(crate) fn features(toks: &[String]) -> (Vec<String>, Vec<String>) {
+    let mut words: Vec<String> = Vec::new();
+    for t in toks.iter().filter(|t| !is_placeholder(t)) {
+        if !words.contains(t) {
+            words.push(t.clone());
+        }
+    }
+    let mut pairs: Vec<String> = Vec::new();
+    for w in toks.windows(2) {
+        if !is_placeholder(&w[0]) && !is_placeholder(&w[1]) {
+            let p = format!("{} {}", w[0], w[1]);
+            if !pairs.contains(&p) {
+                pairs.push(p);
+            }
+        }
+    }
+    (words, pairs)
 }
 
 /// Keyword-key priority: longer words first, code-like words (letters and digits) ahead.
