@@ -20,7 +20,7 @@ let engine = null;
 
 const loadEngine = () => (engine ??= import("./search.js"));
 
-async function getJson(path) {
+async function fetchJson(path) {
   const url = new URL(path, data);
   if (path !== "manifest.json" && version) url.searchParams.set("v", version);
   const res = await fetch(url, path === "manifest.json" ? { cache: "no-cache" } : {});
@@ -28,6 +28,18 @@ async function getJson(path) {
   const json = await res.json();
   if (path === "manifest.json") version = json.h;
   return json;
+}
+
+// Each index file is fetched once per page: the next keystroke reuses what the last one got.
+const files = new Map();
+function getJson(path) {
+  if (!files.has(path)) {
+    files.set(path, fetchJson(path).catch((err) => {
+      files.delete(path);
+      throw err;
+    }));
+  }
+  return files.get(path);
 }
 
 function el(tag, cls, text) {
@@ -114,7 +126,7 @@ function keyboard(container, input) {
 
 function initSearchPage(container) {
   const input = document.getElementById("search-input")
-    ?? document.querySelector("textarea[name=q], input[name=q]");
+    ?? document.querySelector("textarea[name=q], input[name=q]:not(#site-search)");
   const q = new URLSearchParams(location.search).get("q") ?? "";
   if (input && q) input.value = q;
   let seq = 0;
@@ -135,6 +147,9 @@ function initSearchPage(container) {
     if (hits !== null) render(container, text, hits, mod);
   };
   keyboard(container, input);
+  // The script and the manifest load while the page settles, not after the first keystroke.
+  loadEngine().catch(() => {});
+  getJson("manifest.json").catch(() => {});
   if (q) update(q);
   if (!input) return null;
   let timer;
