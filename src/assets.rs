@@ -19,6 +19,10 @@ pub const BUILTIN: &[(&str, &[u8])] = &[
         include_bytes!("../static/assets/search.js"),
     ),
     (
+        "assets/search-tokens.js",
+        include_bytes!("../static/assets/search-tokens.js"),
+    ),
+    (
         "assets/search-ui.js",
         include_bytes!("../static/assets/search-ui.js"),
     ),

@@ -403,7 +403,7 @@ pub fn render_site(
     report(put("api/entries.json", feeds::api_entries(site).as_bytes()));
 
     // The search index, sharded so a query fetches only what it needs.
-    let index = search::Index::new(&search::docs(site));
+    let index = search::Index::for_site(site);
     for (path, bytes) in index.static_files() {
         report(put(&path, &bytes));
     }

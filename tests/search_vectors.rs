@@ -65,6 +65,11 @@ fn query_vectors_rank_the_right_entry_first() {
             v["kind"].as_str().unwrap(),
         );
         let hits = index.lookup(query, 5);
+        assert_eq!(
+            Index::for_query(&docs, query).lookup(query, 5),
+            hits,
+            "the index built for one query ranks {query:?} as the whole index does"
+        );
         let first = hits.first().map(|h| docs[h.doc].id.as_str());
         let e = by_kind.entry(kind.to_string()).or_default();
         e.1 += 1;

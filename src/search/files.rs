@@ -1,26 +1,31 @@
 //! The static index: `search/data/manifest.json` plus hash-sharded JSON files.
 //!
 //! A query costs three sequential round trips: the manifest; then, in parallel, the shards of
-//! its words and word pairs (`s/` signature index, `k/` keyword index); then the display metadata (`m/`) of
-//! the results shown. Shard counts grow with the index so each file stays small. Formats:
+//! its words and word pairs (`s/` signature index, `k/` keyword index); then the display
+//! metadata (`m/`) of the results shown. Shard counts grow with the index so each file stays
+//! small. Formats:
 //!
-//! - `manifest.json`: `{"v":1,"h":HASH,"docs":N,"s":SIG_SHARDS,"k":KW_SHARDS,"m":DOCS_PER_META}`
+//! - `manifest.json`: `{"docs":N,"h":HASH,"k":KW_SHARDS,"m":DOCS_PER_META,"s":SIG_SHARDS,
+//!   "t":TITLE_WEIGHT_OF_A_WORD_IN_NO_TITLE,"v":1}`
 //! - `s/N.json`: `{word or "word pair": [weight, (Δsid, total)...]}`, postings by sid
-//! - `k/N.json`: `{word or prefix*: [(Δdoc, impact)...]}`, postings by doc
+//! - `k/N.json`: `{word or prefix*: [(Δdoc, impact)...], ^word: [weight, Δdoc...]}`: keyword
+//!   postings by doc, and the title weight of the word and the entries whose title has it (in
+//!   the word's shard)
 //! - `m/N.json`: `[[id, url, title, summary, platform, quick_fix, [signatures]]...]`
 //!
 //! A word lives in shard `fnv1a(word) % shards`; every shard file is written, even when empty.
+//! Keys are sorted, so the same index gives the same bytes.
 
-use std::collections::BTreeMap;
+use rayon::prelude::*;
 
-use serde_json::{Value, json};
-
-use super::index::{Built, fnv1a};
+use super::hash::{fnv1a, fnv1a_bytes};
+use super::index::{Built, Source};
+use super::sig::{SigTerm, key_words};
 
 pub(crate) const DIR: &str = "search/data";
-const SIG_POSTINGS_PER_SHARD: usize = 48;
-const KW_POSTINGS_PER_SHARD: usize = 96;
-const MAX_SHARDS: usize = 16384;
+const SIG_POSTINGS_PER_SHARD: usize = 64;
+const KW_POSTINGS_PER_SHARD: usize = 384;
+const MAX_SHARDS: usize = 32768;
 pub(crate) const DOCS_PER_META: usize = 8;
 const TEXT_MAX: usize = 240;
 
@@ -35,85 +40,235 @@ fn clip(s: &str) -> String {
     }
 }
 
-pub(crate) fn write(b: &Built) -> Vec<(String, Vec<u8>)> {
-    let sig_postings: usize = b.sig.values().map(|t| t.postings.len()).sum();
-    let kw_postings: usize = b.kw.values().map(Vec::len).sum();
-    let ns = shard_count(sig_postings, SIG_POSTINGS_PER_SHARD);
-    let nk = shard_count(kw_postings, KW_POSTINGS_PER_SHARD);
+/// `s` as a JSON string.
+fn push_str(out: &mut Vec<u8>, s: &str) {
+    if s.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\') {
+        out.push(b'"');
+        out.extend_from_slice(s.as_bytes());
+        out.push(b'"');
+    } else {
+        let json = serde_json::to_string(s).unwrap_or_else(|_| "\"\"".to_string());
+        out.extend_from_slice(json.as_bytes());
+    }
+}
 
-    let mut s_shards: Vec<BTreeMap<&str, Value>> = vec![BTreeMap::new(); ns];
-    for (t, e) in &b.sig {
-        let mut v: Vec<u32> = vec![e.w];
-        let mut prev = 0;
-        for p in &e.postings {
-            v.extend([p.sid - prev, p.n]);
-            prev = p.sid;
+/// `x` in decimal.
+fn push_u32(out: &mut Vec<u8>, mut x: u32) {
+    let mut digits = [0u8; 10];
+    let mut n = digits.len();
+    loop {
+        n -= 1;
+        digits[n] = b'0' + (x % 10) as u8;
+        x /= 10;
+        if x == 0 {
+            break;
         }
-        s_shards[fnv1a(t) as usize % ns].insert(t, json!(v));
     }
-    let mut k_shards: Vec<BTreeMap<&str, Value>> = vec![BTreeMap::new(); nk];
-    for (t, list) in &b.kw {
-        let mut v: Vec<u32> = Vec::with_capacity(list.len() * 2);
-        let mut prev = 0;
-        for &(doc, imp) in list {
-            v.extend([doc - prev, imp]);
-            prev = doc;
+    out.extend_from_slice(&digits[n..]);
+}
+
+/// One shard: `{"key":[numbers...],...}` with keys in byte order.
+fn shard(mut items: Vec<(String, Vec<u32>)>) -> Vec<u8> {
+    items.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    let mut out = vec![b'{'];
+    for (n, (key, nums)) in items.iter().enumerate() {
+        if n > 0 {
+            out.push(b',');
         }
-        k_shards[fnv1a(t) as usize % nk].insert(t, json!(v));
+        push_str(&mut out, key);
+        out.extend_from_slice(b":[");
+        for (k, x) in nums.iter().enumerate() {
+            if k > 0 {
+                out.push(b',');
+            }
+            push_u32(&mut out, *x);
+        }
+        out.push(b']');
     }
+    out.push(b'}');
+    out
+}
+
+/// Where an index entry is: a key's shard is FNV-1a of the key (a title key `^word` lives
+/// with `word`), so entries are first sorted into shards by that hash, and each shard then
+/// makes its keys' text and numbers.
+#[derive(Clone, Copy)]
+enum Entry {
+    /// A signature feature (position in `b.sig.iter()`).
+    Sig(usize),
+    /// A word's keyword postings and title postings (word id).
+    Word(u32),
+    /// Prefix postings (position in `b.prefixes`).
+    Prefix(usize),
+}
+
+/// FNV-1a of a signature feature's key text (`first second` for a pair), without making it.
+fn sig_hash(b: &Built, key: u64) -> u32 {
+    let (a, second) = key_words(key);
+    let h = fnv1a_bytes(0x811c_9dc5, b.words[a as usize].as_bytes());
+    match second {
+        Some(s) => fnv1a_bytes(fnv1a_bytes(h, b" "), b.words[s as usize].as_bytes()),
+        None => h,
+    }
+}
+
+/// The `(key, numbers)` items of an entry.
+fn items(b: &Built, sig: &[(u64, SigTerm<'_>)], e: Entry) -> Vec<(String, Vec<u32>)> {
+    match e {
+        Entry::Sig(at) => {
+            let (key, t) = sig[at];
+            let (first, second) = key_words(key);
+            let mut text = b.words[first as usize].clone();
+            if let Some(s) = second {
+                text.push(' ');
+                text.push_str(&b.words[s as usize]);
+            }
+            let mut v: Vec<u32> = Vec::with_capacity(1 + 2 * t.postings.len());
+            v.push(t.w);
+            let mut prev = 0;
+            for p in t.postings {
+                v.extend([p.sid - prev, p.n]);
+                prev = p.sid;
+            }
+            vec![(text, v)]
+        }
+        Entry::Word(id) => {
+            let word = &b.words[id as usize];
+            let mut out = Vec::new();
+            let list = &b.kw[id as usize];
+            if !list.is_empty() {
+                out.push((word.clone(), pairs(list)));
+            }
+            if let Some(t) = &b.title[id as usize] {
+                let mut v: Vec<u32> = Vec::with_capacity(1 + t.docs.len());
+                v.push(t.w);
+                let mut prev = 0;
+                for &doc in &t.docs {
+                    v.push(doc - prev);
+                    prev = doc;
+                }
+                out.push((format!("^{word}"), v));
+            }
+            out
+        }
+        Entry::Prefix(at) => {
+            let (key, list) = &b.prefixes[at];
+            vec![(key.clone(), pairs(list))]
+        }
+    }
+}
+
+/// `(Δdoc, impact)...` of keyword postings.
+fn pairs(list: &[(u32, u32)]) -> Vec<u32> {
+    let mut v: Vec<u32> = Vec::with_capacity(list.len() * 2);
+    let mut prev = 0;
+    for &(doc, imp) in list {
+        v.extend([doc - prev, imp]);
+        prev = doc;
+    }
+    v
+}
+
+/// The shards' files: the entries sorted into `count` shards, each written with keys in order.
+fn shards(
+    b: &Built,
+    sig: &[(u64, SigTerm<'_>)],
+    entries: Vec<(u32, Entry)>,
+    count: usize,
+) -> Vec<Vec<u8>> {
+    let mut by_shard: Vec<Vec<Entry>> = vec![Vec::new(); count];
+    for (hash, e) in entries {
+        by_shard[hash as usize % count].push(e);
+    }
+    by_shard
+        .into_par_iter()
+        .map(|list| {
+            let items: Vec<(String, Vec<u32>)> =
+                list.into_iter().flat_map(|e| items(b, sig, e)).collect();
+            shard(items)
+        })
+        .collect()
+}
+
+pub(crate) fn write(b: &Built, src: &dyn Source) -> Vec<(String, Vec<u8>)> {
+    let kw_postings: usize = b.kw.iter().map(Vec::len).sum::<usize>()
+        + b.prefixes.iter().map(|p| p.1.len()).sum::<usize>()
+        + b.title
+            .iter()
+            .flatten()
+            .map(|t| t.docs.len())
+            .sum::<usize>();
+    let ns = shard_count(b.sig.postings(), SIG_POSTINGS_PER_SHARD);
+    let nk = shard_count(kw_postings, KW_POSTINGS_PER_SHARD);
+    let sig: Vec<(u64, SigTerm<'_>)> = b.sig.iter().collect();
+    let sig_entries: Vec<(u32, Entry)> = sig
+        .par_iter()
+        .enumerate()
+        .map(|(at, (key, _))| (sig_hash(b, *key), Entry::Sig(at)))
+        .collect();
+    let mut kw_entries: Vec<(u32, Entry)> = (0..b.words.len() as u32)
+        .into_par_iter()
+        .filter(|&id| !b.kw[id as usize].is_empty() || b.title[id as usize].is_some())
+        .map(|id| (fnv1a(&b.words[id as usize]), Entry::Word(id)))
+        .collect();
+    kw_entries.extend(
+        b.prefixes
+            .iter()
+            .enumerate()
+            .map(|(at, (key, _))| (fnv1a(key), Entry::Prefix(at))),
+    );
+    let (s_files, k_files) = rayon::join(
+        || shards(b, &sig, sig_entries, ns),
+        || shards(b, &sig, kw_entries, nk),
+    );
+    let chunks: Vec<&[usize]> = b.order.chunks(DOCS_PER_META).collect();
+    let m_files: Vec<Vec<u8>> = chunks
+        .into_par_iter()
+        .map(|chunk| {
+            let mut out = vec![b'['];
+            for (n, &i) in chunk.iter().enumerate() {
+                let d = src.display(i);
+                if n > 0 {
+                    out.push(b',');
+                }
+                out.push(b'[');
+                for f in [&d.id, &d.url, &d.title] {
+                    push_str(&mut out, f);
+                    out.push(b',');
+                }
+                push_str(&mut out, &clip(&d.summary));
+                out.push(b',');
+                push_str(&mut out, &d.platform);
+                out.push(b',');
+                push_str(&mut out, &clip(&d.quick_fix));
+                out.extend_from_slice(b",[");
+                for (k, s) in d.signatures.iter().enumerate() {
+                    if k > 0 {
+                        out.push(b',');
+                    }
+                    push_str(&mut out, &clip(s));
+                }
+                out.extend_from_slice(b"]]");
+            }
+            out.push(b']');
+            out
+        })
+        .collect();
 
     let mut files: Vec<(String, Vec<u8>)> = Vec::new();
-    let mut push = |path: String, v: &Value| {
-        files.push((
-            format!("{DIR}/{path}"),
-            serde_json::to_vec(v).expect("JSON values serialise"),
-        ));
-    };
-    for (i, m) in s_shards.iter().enumerate() {
-        push(format!("s/{i}.json"), &json!(m));
-    }
-    for (i, m) in k_shards.iter().enumerate() {
-        push(format!("k/{i}.json"), &json!(m));
-    }
-    for (i, chunk) in b.meta.chunks(DOCS_PER_META).enumerate() {
-        let rows: Vec<Value> = chunk
-            .iter()
-            .map(|m| {
-                let sigs: Vec<String> = m.signatures.iter().map(|s| clip(s)).collect();
-                json!([
-                    m.id,
-                    m.url,
-                    m.title,
-                    clip(&m.summary),
-                    m.platform,
-                    clip(&m.quick_fix),
-                    sigs
-                ])
-            })
-            .collect();
-        push(format!("m/{i}.json"), &Value::Array(rows));
-    }
-    let mut h: u32 = 0x811c_9dc5;
-    for (path, bytes) in &files {
-        for &x in path.as_bytes().iter().chain(bytes) {
-            h ^= u32::from(x);
-            h = h.wrapping_mul(0x0100_0193);
+    for (dir, list) in [("s", s_files), ("k", k_files), ("m", m_files)] {
+        for (i, bytes) in list.into_iter().enumerate() {
+            files.push((format!("{DIR}/{dir}/{i}.json"), bytes));
         }
     }
-    let manifest = json!({
-        "v": 1,
-        "h": format!("{h:08x}"),
-        "docs": b.meta.len(),
-        "s": ns,
-        "k": nk,
-        "m": DOCS_PER_META,
+    let h = files.iter().fold(0x811c_9dc5, |h, (path, bytes)| {
+        fnv1a_bytes(fnv1a_bytes(h, path.as_bytes()), bytes)
     });
-    files.insert(
-        0,
-        (
-            format!("{DIR}/manifest.json"),
-            serde_json::to_vec(&manifest).expect("manifest serialises"),
-        ),
+    let manifest = format!(
+        "{{\"docs\":{},\"h\":\"{h:08x}\",\"k\":{nk},\"m\":{DOCS_PER_META},\"s\":{ns},\"t\":{},\"v\":1}}",
+        b.order.len(),
+        b.title_none
     );
+    files.insert(0, (format!("{DIR}/manifest.json"), manifest.into_bytes()));
     files
 }

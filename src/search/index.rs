@@ -3,19 +3,29 @@
 //! All floating-point work (logarithms for IDF, BM25F) happens here, once, and ends as
 //! integers; query-time scoring only adds, multiplies and divides, which IEEE arithmetic does
 //! identically in Rust and JavaScript.
+//!
+//! The build streams: pass 1 tokenizes chunks of entries in parallel into chunk-local
+//! vocabularies and a compact per-entry term list ([`super::terms`]), so no token is kept as a
+//! string; the vocabularies merge into one sorted vocabulary (a word's id is its rank); pass 2
+//! turns the compact lists into keyword impacts (per-word top lists, in parallel over word
+//! partitions) and title postings, and [`super::sig`] builds the signature index. Entries are
+//! read through [`Source`], so a site's entries need not be turned into documents all at once.
 
-use std::collections::HashMap;
+use std::borrow::Cow;
 
 use rayon::prelude::*;
 
-use super::normalize::{is_placeholder, is_stopword, tokens};
+use super::hash::FxMap;
+use super::normalize::is_stopword;
+use super::sig::{SigIndex, SigTerm, pair_key, word_key};
+use super::terms::{Chunk, DocStats, FIELDS, Keep, Merged, PARTS, merge};
 use super::{Doc, KW_CAP};
 
 /// Signatures per entry that are indexed (a signature id is `doc * 16 + k`).
 pub(crate) const MAX_SIGS: usize = 16;
-/// A signature feature found in more signatures than this is not posted.
-const SIG_DF_FLOOR: usize = 64;
-const SIG_DF_SHARE: usize = 200;
+/// A word in the titles of more entries than max(floor, entries / share) has no title postings.
+const TITLE_DF_FLOOR: usize = 1000;
+const TITLE_DF_SHARE: usize = 50;
 /// Prefix postings for the last typed word.
 const PREFIX_CAP: usize = 50;
 const PREFIX_MIN: usize = 3;
@@ -23,280 +33,335 @@ const PREFIX_MAX: usize = 12;
 const STOP_FACTOR: f64 = 0.2;
 const K1: f64 = 1.2;
 const B: f64 = 0.75;
+/// Entries per pass-1 task.
+const CHUNK: usize = 256;
 
-/// Keyword fields and their boosts.
-const FIELDS: [f64; 8] = [3.0, 1.5, 2.0, 2.0, 1.5, 1.0, 1.0, 1.0];
-
-/// A signature containing a feature (a word, or a pair of adjacent words).
-#[derive(Debug, Clone, PartialEq)]
-pub(crate) struct SigPosting {
-    /// `doc * 16 + signature index`.
-    pub sid: u32,
-    /// Sum of the weights of the signature's posted features.
-    pub n: u32,
+/// The entries to index, by position.
+pub(crate) trait Source: Sync {
+    fn len(&self) -> usize;
+    fn id(&self, i: usize) -> &str;
+    /// The whole document, for indexing.
+    fn doc(&self, i: usize) -> Cow<'_, Doc>;
+    /// What a result shows (`text` may be left empty).
+    fn display(&self, i: usize) -> Cow<'_, Doc> {
+        self.doc(i)
+    }
 }
 
-/// A feature of the signature index: its weight and postings (by `sid`). Word pairs are keyed
-/// `"first second"`.
+impl Source for &[Doc] {
+    fn len(&self) -> usize {
+        <[Doc]>::len(self)
+    }
+    fn id(&self, i: usize) -> &str {
+        &self[i].id
+    }
+    fn doc(&self, i: usize) -> Cow<'_, Doc> {
+        Cow::Borrowed(&self[i])
+    }
+}
+
+/// The entries whose title or platform name has a word, and the word's weight (IDF over those).
 #[derive(Debug, Clone, PartialEq)]
-pub(crate) struct SigTerm {
+pub(crate) struct TitleTerm {
     pub w: u32,
-    pub postings: Vec<SigPosting>,
+    /// Doc numbers, ascending; empty when the word is in too many titles to tell them apart.
+    pub docs: Vec<u32>,
 }
 
-/// What a result needs for display.
-pub(crate) struct Meta {
-    pub id: String,
-    pub url: String,
-    pub title: String,
-    pub summary: String,
-    pub platform: String,
-    pub quick_fix: String,
-    pub signatures: Vec<String>,
-}
+/// Keyword postings: `(doc, impact)`, by doc.
+pub(crate) type Postings = Vec<(u32, u32)>;
 
 pub(crate) struct Built {
-    /// Internal doc number (rank by id) -> index in the caller's slice.
+    /// Internal doc number (rank by id) -> position in the source.
     pub order: Vec<usize>,
-    pub meta: Vec<Meta>,
-    pub sig: HashMap<String, SigTerm>,
-    /// Keyword postings `(doc, impact)` by doc; prefix keys end in `*`.
-    pub kw: HashMap<String, Vec<(u32, u32)>>,
+    /// The vocabulary, sorted: a word's id is its position.
+    pub words: Vec<String>,
+    /// Keyword postings by word id (empty: none kept).
+    pub kw: Vec<Postings>,
+    /// Prefix postings, keyed `"exi*"`, sorted by key.
+    pub prefixes: Vec<(String, Postings)>,
+    /// Title postings by word id (`None`: in no title or platform name).
+    pub title: Vec<Option<TitleTerm>>,
+    /// The title weight of a word in no title.
+    pub title_none: u32,
+    pub sig: SigIndex,
 }
 
-/// FNV-1a over UTF-8.
-pub(crate) fn fnv1a(s: &str) -> u32 {
-    let mut h: u32 = 0x811c_9dc5;
-    for b in s.bytes() {
-        h ^= u32::from(b);
-        h = h.wrapping_mul(0x0100_0193);
+impl Built {
+    /// The id of `word`.
+    pub fn word(&self, word: &str) -> Option<u32> {
+        self.words
+            .binary_search_by(|w| w.as_str().cmp(word))
+            .ok()
+            .map(|i| i as u32)
     }
-    h
+
+    /// Keyword postings of a word or a prefix key (`"exi*"`).
+    pub fn kw(&self, key: &str) -> Option<&[(u32, u32)]> {
+        let list = if key.ends_with('*') {
+            let at = self
+                .prefixes
+                .binary_search_by(|p| p.0.as_str().cmp(key))
+                .ok()?;
+            &self.prefixes[at].1
+        } else {
+            &self.kw[self.word(key)? as usize]
+        };
+        (!list.is_empty()).then_some(list.as_slice())
+    }
+
+    pub fn title(&self, word: &str) -> Option<&TitleTerm> {
+        self.title[self.word(word)? as usize].as_ref()
+    }
+
+    /// The signature feature of a word, or of a word pair `"first second"`.
+    pub fn sig(&self, key: &str) -> Option<SigTerm<'_>> {
+        let k = match key.split_once(' ') {
+            Some((a, b)) => pair_key(self.word(a)?, self.word(b)?),
+            None => word_key(self.word(key)?),
+        };
+        self.sig.get(k)
+    }
 }
 
-fn idf(n: usize, df: usize) -> f64 {
+pub(crate) fn idf(n: usize, df: usize) -> f64 {
     let (n, df) = (n as f64, df as f64);
     (1.0 + (n - df + 0.5) / (df + 0.5)).ln()
 }
 
-fn weight(idf: f64, term: &str) -> u32 {
-    let f = if is_stopword(term) { STOP_FACTOR } else { 1.0 };
+/// An IDF as an integer weight (x0.2 for glue words).
+pub(crate) fn weight_of(idf: f64, stop: bool) -> u32 {
+    let f = if stop { STOP_FACTOR } else { 1.0 };
     ((100.0 * idf * f).round() as u32).max(1)
-}
-
-struct DocTokens {
-    sigs: Vec<Vec<String>>,
-    fields: [Vec<String>; 8],
-}
-
-fn words_only(text: &str) -> Vec<String> {
-    tokens(text)
-        .into_iter()
-        .filter(|t| !is_placeholder(t))
-        .collect()
-}
-
-fn tokenize_doc(d: &Doc) -> DocTokens {
-    let sigs: Vec<Vec<String>> = d
-        .signatures
-        .iter()
-        .take(MAX_SIGS)
-        .map(|s| tokens(s))
-        .collect();
-    let sig_words = sigs
-        .iter()
-        .flatten()
-        .filter(|t| !is_placeholder(t))
-        .cloned()
-        .collect();
-    DocTokens {
-        fields: [
-            words_only(&d.title),
-            words_only(&d.platform),
-            words_only(&d.tags.join(" ")),
-            sig_words,
-            words_only(&d.summary),
-            words_only(&d.quick_fix),
-            words_only(&d.text),
-            words_only(&d.id.replace(['/', '-'], " ")),
-        ],
-        sigs,
-    }
 }
 
 impl Built {
-    pub fn new(docs: &[Doc]) -> Built {
-        let mut order: Vec<usize> = (0..docs.len()).collect();
-        order.sort_by(|&a, &b| docs[a].id.cmp(&docs[b].id).then(a.cmp(&b)));
-        let toks: Vec<DocTokens> = order.par_iter().map(|&i| tokenize_doc(&docs[i])).collect();
-        let meta = order
-            .iter()
-            .map(|&i| {
-                let d = &docs[i];
-                Meta {
-                    id: d.id.clone(),
-                    url: d.url.clone(),
-                    title: d.title.clone(),
-                    summary: d.summary.clone(),
-                    platform: d.platform.clone(),
-                    quick_fix: d.quick_fix.clone(),
-                    signatures: d.signatures.clone(),
+    /// Builds the index; with [`Keep::Only`], only the postings of those words are right.
+    pub fn new(src: &dyn Source, keep: &Keep) -> Built {
+        let mut order: Vec<usize> = (0..src.len()).collect();
+        order.sort_by(|&a, &b| src.id(a).cmp(src.id(b)).then(a.cmp(&b)));
+        let mut chunks: Vec<Chunk> = order
+            .par_chunks(CHUNK)
+            .map(|docs| {
+                let mut c = Chunk::default();
+                for &i in docs {
+                    c.add(&src.doc(i), keep);
                 }
+                c.finish();
+                c
             })
             .collect();
+        let mut vocab = merge(&mut chunks);
+        let n = order.len();
+        let (sig, (kw, title)) = rayon::join(
+            || SigIndex::build(&chunks, &vocab.remap, &vocab.words, CHUNK),
+            || build_kw(&chunks, &vocab, n),
+        );
+        drop(chunks);
+        let words = std::mem::take(&mut vocab.words);
+        let prefixes = prefixes(&words, &kw);
         Built {
-            sig: build_sig(&toks),
-            kw: build_kw(&toks),
             order,
-            meta,
+            words,
+            kw,
+            prefixes,
+            title,
+            title_none: weight_of(idf(n, 0), false),
+            sig,
         }
     }
 }
 
-/// Distinct words and distinct adjacent word pairs of a signature, first occurrence first.
-pub(crate) fn features(toks: &[String]) -> (Vec<String>, Vec<String>) {
-    let mut words: Vec<String> = Vec::new();
-    for t in toks.iter().filter(|t| !is_placeholder(t)) {
-        if !words.contains(t) {
-            words.push(t.clone());
-        }
-    }
-    let mut pairs: Vec<String> = Vec::new();
-    for w in toks.windows(2) {
-        if !is_placeholder(&w[0]) && !is_placeholder(&w[1]) {
-            let p = format!("{} {}", w[0], w[1]);
-            if !pairs.contains(&p) {
-                pairs.push(p);
+/// The `cap` best `(doc, impact)` seen so far (highest impact first, then lowest doc), and
+/// the best impact left out.
+#[derive(Default)]
+struct TopK {
+    heap: std::collections::BinaryHeap<std::cmp::Reverse<(u32, std::cmp::Reverse<u32>)>>,
+    floor: u32,
+}
+
+impl TopK {
+    fn push(&mut self, doc: u32, imp: u32, cap: usize) {
+        let key = std::cmp::Reverse((imp, std::cmp::Reverse(doc)));
+        if self.heap.len() < cap {
+            self.heap.push(key);
+        } else if self.heap.peek().is_some_and(|worst| key < *worst) {
+            if let Some(std::cmp::Reverse((out, _))) = self.heap.pop() {
+                self.floor = self.floor.max(out);
             }
+            self.heap.push(key);
+        } else {
+            self.floor = self.floor.max(imp);
         }
     }
-    (words, pairs)
-}
 
-fn pair_weight(idf: f64, pair: &str) -> u32 {
-    let both_stop = pair.split(' ').all(is_stopword);
-    let f = if both_stop { STOP_FACTOR } else { 1.0 };
-    ((100.0 * idf * f).round() as u32).max(1)
-}
-
-fn build_sig(toks: &[DocTokens]) -> HashMap<String, SigTerm> {
-    let feats: Vec<Vec<(Vec<String>, Vec<String>)>> = toks
-        .par_iter()
-        .map(|d| d.sigs.iter().map(|s| features(s)).collect())
-        .collect();
-    let mut df: HashMap<&str, usize> = HashMap::new();
-    let mut nsig = 0;
-    for (words, pairs) in feats.iter().flatten() {
-        nsig += 1;
-        for f in words.iter().chain(pairs) {
-            *df.entry(f).or_default() += 1;
-        }
+    /// In doc order, as they are.
+    fn into_sorted_raw(self) -> Vec<(u32, u32)> {
+        let mut v: Vec<(u32, u32)> = self
+            .heap
+            .into_iter()
+            .map(|std::cmp::Reverse((imp, std::cmp::Reverse(doc)))| (doc, imp))
+            .collect();
+        v.sort_unstable();
+        v
     }
-    // Features found in more signatures than the cap are not posted and do not count: a
-    // signature is matched on its distinctive words and word pairs.
-    let cap = SIG_DF_FLOOR.max(nsig / SIG_DF_SHARE);
-    let mut out: HashMap<String, SigTerm> = HashMap::new();
-    for (doc, sigs) in feats.iter().enumerate() {
-        for (k, (words, pairs)) in sigs.iter().enumerate() {
-            let posted: Vec<(&String, u32)> = words
-                .iter()
-                .map(|t| (t, weight(idf(nsig, df[t.as_str()]), t)))
-                .chain(
-                    pairs
-                        .iter()
-                        .map(|t| (t, pair_weight(idf(nsig, df[t.as_str()]), t))),
-                )
-                .filter(|(t, _)| df[t.as_str()] <= cap)
-                .collect();
-            let n: u32 = posted.iter().map(|x| x.1).sum();
-            let sid = (doc * MAX_SIGS + k) as u32;
-            for (t, w) in posted {
-                let e = out.entry(t.clone()).or_insert_with(|| SigTerm {
-                    w,
-                    postings: Vec::new(),
-                });
-                e.postings.push(SigPosting { sid, n });
-            }
-        }
+
+    /// In doc order. When entries were left out, each impact is reduced by the best one left
+    /// out: an entry missing from a cut list may have had up to that much, so only the excess
+    /// tells the listed entries apart (ties at the cut drop out).
+    fn into_sorted(self) -> Vec<(u32, u32)> {
+        let floor = self.floor;
+        let mut v: Vec<(u32, u32)> = self
+            .heap
+            .into_iter()
+            .map(|std::cmp::Reverse((imp, std::cmp::Reverse(doc)))| (doc, imp - floor.min(imp)))
+            .filter(|x| x.1 > 0)
+            .collect();
+        v.sort_unstable();
+        v
     }
-    out
 }
 
-fn build_kw(toks: &[DocTokens]) -> HashMap<String, Vec<(u32, u32)>> {
-    let n = toks.len();
-    let mut avg = [0.0f64; 8];
-    for d in toks {
-        for (f, a) in avg.iter_mut().enumerate() {
-            *a += d.fields[f].len() as f64;
+/// One vocabulary partition's words: (word id, keyword postings, entries with it in the title).
+type PartLists = Vec<(usize, Postings, Vec<u32>)>;
+
+/// Keyword postings and title postings, by word id.
+fn build_kw(chunks: &[Chunk], v: &Merged, n: usize) -> (Vec<Postings>, Vec<Option<TitleTerm>>) {
+    let mut avg = [0.0f64; FIELDS.len()];
+    for d in chunks.iter().flat_map(|c| &c.docs) {
+        for (a, &len) in avg.iter_mut().zip(&d.lens) {
+            *a += f64::from(len);
         }
     }
     for a in &mut avg {
         *a = if n > 0 { *a / n as f64 } else { 0.0 };
     }
-    // Per doc: BM25F pseudo term frequency of each word.
-    let per_doc: Vec<Vec<(&str, f64)>> = toks
+    let terms: Vec<(f64, bool)> = v
+        .words
         .par_iter()
-        .map(|d| {
-            let mut tf: HashMap<&str, f64> = HashMap::new();
-            for (f, words) in d.fields.iter().enumerate() {
-                if words.is_empty() || avg[f] == 0.0 {
-                    continue;
-                }
-                let norm = 1.0 - B + B * words.len() as f64 / avg[f];
-                for t in words {
-                    *tf.entry(t).or_default() += FIELDS[f] / norm;
+        .zip(&v.df)
+        .map(|(w, &df)| (idf(n, df as usize), is_stopword(w)))
+        .collect();
+    // Each partition of the vocabulary reads its segment of every entry's terms and keeps its
+    // words' best entries.
+    let lists: Vec<PartLists> = (0..PARTS)
+        .into_par_iter()
+        .map(|p| {
+            let size = v.part.iter().filter(|x| usize::from(x.0) == p).count();
+            let mut tops: Vec<TopK> = (0..size).map(|_| TopK::default()).collect();
+            let mut titles: Vec<Vec<u32>> = vec![Vec::new(); size];
+            let mut ids: Vec<u32> = vec![0; size];
+            for (ci, c) in chunks.iter().enumerate() {
+                let remap = &v.remap[ci];
+                for (k, d) in c.docs.iter().enumerate() {
+                    let doc = (ci * CHUNK + k) as u32;
+                    let norms = norms(d, &avg);
+                    d.each_term(p, |l, counts| {
+                        let g = remap[l as usize];
+                        let mut tf = 0.0;
+                        for (f, &c) in counts.iter().enumerate() {
+                            if let Some(norm) = norms[f] {
+                                for _ in 0..c {
+                                    tf += FIELDS[f] / norm;
+                                }
+                            }
+                        }
+                        let (i, stop) = terms[g as usize];
+                        let imp = weight_of(i * tf * (K1 + 1.0) / (tf + K1), stop);
+                        let at = v.part[g as usize].1 as usize;
+                        ids[at] = g;
+                        tops[at].push(doc, imp, KW_CAP);
+                        // Title words: the title's and the platform name's.
+                        if counts[0] > 0 || counts[1] > 0 {
+                            titles[at].push(doc);
+                        }
+                    });
                 }
             }
-            let mut v: Vec<(&str, f64)> = tf.into_iter().collect();
-            v.sort_by(|a, b| a.0.cmp(b.0));
-            v
+            tops.into_iter()
+                .zip(titles)
+                .zip(ids)
+                .map(|((t, titles), g)| (g as usize, t.into_sorted(), titles))
+                .collect()
         })
         .collect();
-    let mut postings: HashMap<&str, Vec<(u32, f64)>> = HashMap::new();
-    for (doc, v) in per_doc.iter().enumerate() {
-        for &(t, tf) in v {
-            postings.entry(t).or_default().push((doc as u32, tf));
-        }
-    }
-    let mut kw: HashMap<String, Vec<(u32, u32)>> = postings
-        .into_par_iter()
-        .map(|(t, list)| {
-            let i = idf(n, list.len());
-            let mut imp: Vec<(u32, u32)> = list
-                .into_iter()
-                .map(|(doc, tf)| (doc, weight(i * tf * (K1 + 1.0) / (tf + K1), t)))
-                .collect();
-            (t.to_string(), top(imp.as_mut_slice(), KW_CAP))
-        })
-        .collect();
-    let mut prefixes: HashMap<String, HashMap<u32, u32>> = HashMap::new();
-    for (t, list) in &kw {
-        let chars: Vec<char> = t.chars().collect();
-        for len in PREFIX_MIN..chars.len().min(PREFIX_MAX + 1) {
-            let mut p: String = chars[..len].iter().collect();
-            p.push('*');
-            let m = prefixes.entry(p).or_default();
-            for &(doc, imp) in list {
-                let e = m.entry(doc).or_default();
-                *e = (*e).max(imp * 3 / 4);
+    let title_cap = TITLE_DF_FLOOR.max(n / TITLE_DF_SHARE);
+    let mut kw: Vec<Postings> = vec![Vec::new(); v.words.len()];
+    let mut title: Vec<Option<TitleTerm>> = vec![None; v.words.len()];
+    for (g, list, mut docs) in lists.into_iter().flatten() {
+        if !docs.is_empty() {
+            let w = weight_of(idf(n, docs.len()), terms[g].1);
+            if docs.len() > title_cap {
+                docs = Vec::new();
             }
+            title[g] = Some(TitleTerm { w, docs });
         }
+        kw[g] = list;
     }
-    let prefixed: Vec<(String, Vec<(u32, u32)>)> = prefixes
-        .into_par_iter()
-        .map(|(p, m)| {
-            let mut v: Vec<(u32, u32)> = m.into_iter().filter(|x| x.1 > 0).collect();
-            (p, top(&mut v, PREFIX_CAP))
-        })
-        .collect();
-    kw.extend(prefixed.into_iter().filter(|(_, v)| !v.is_empty()));
-    kw
+    (kw, title)
 }
 
-/// The `cap` highest impacts (ties: lower doc), returned in doc order.
-fn top(v: &mut [(u32, u32)], cap: usize) -> Vec<(u32, u32)> {
-    v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-    let mut kept = v[..v.len().min(cap)].to_vec();
-    kept.sort_unstable();
-    kept
+/// BM25F length normalisation of each field of `d` (`None`: the field is empty).
+fn norms(d: &DocStats, avg: &[f64; FIELDS.len()]) -> [Option<f64>; FIELDS.len()] {
+    let mut out = [None; FIELDS.len()];
+    for (f, o) in out.iter_mut().enumerate() {
+        if d.lens[f] > 0 && avg[f] != 0.0 {
+            *o = Some(1.0 - B + B * f64::from(d.lens[f]) / avg[f]);
+        }
+    }
+    out
+}
+
+/// Postings of word prefixes (`"exi*"`), for the last word of a query still being typed: each
+/// entry's best impact among the words longer than the prefix, x0.75, best [`PREFIX_CAP`]
+/// entries.
+///
+/// Built from the longest prefixes down: a prefix's best entries are among the best entries of
+/// its one-character-longer prefixes plus the words just one character longer than it (an
+/// entry's best impact comes from one of them, and it ranks at least as high there), so each
+/// level merges short lists instead of every word's postings again.
+fn prefixes(words: &[String], kw: &[Postings]) -> Vec<(String, Postings)> {
+    let cut = |w: &str, len: usize| w.char_indices().nth(len).map(|(i, _)| i);
+    let scaled = |list: &[(u32, u32)]| -> Postings {
+        list.iter().map(|&(doc, imp)| (doc, imp * 3 / 4)).collect()
+    };
+    let mut out: Vec<(String, Postings)> = Vec::new();
+    let mut longer: Vec<(&str, Postings)> = Vec::new();
+    for len in (PREFIX_MIN..=PREFIX_MAX).rev() {
+        let mut level: FxMap<&str, Postings> = FxMap::default();
+        for (w, list) in words.iter().zip(kw) {
+            let chars = w.chars().count();
+            // Words one character longer, and at the longest prefix every longer word.
+            let wanted = chars == len + 1 || (len == PREFIX_MAX && chars > len);
+            if wanted
+                && !list.is_empty()
+                && let Some(end) = cut(w, len)
+            {
+                level.entry(&w[..end]).or_default().extend(scaled(list));
+            }
+        }
+        for (p, list) in longer.drain(..) {
+            if let Some(end) = cut(p, len) {
+                level.entry(&p[..end]).or_default().extend(list);
+            }
+        }
+        let mut lists: Vec<(&str, Vec<(u32, u32)>)> = level
+            .into_par_iter()
+            .filter_map(|(p, mut merged)| {
+                merged.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
+                merged.dedup_by_key(|x| x.0);
+                let mut top = TopK::default();
+                for (doc, imp) in merged.into_iter().filter(|x| x.1 > 0) {
+                    top.push(doc, imp, PREFIX_CAP);
+                }
+                let top = top.into_sorted_raw();
+                (!top.is_empty()).then_some((p, top))
+            })
+            .collect();
+        lists.sort_unstable_by(|a, b| a.0.cmp(b.0));
+        out.extend(lists.iter().map(|(p, l)| (format!("{p}*"), l.clone())));
+        longer = lists;
+    }
+    out.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    out
 }

@@ -2,23 +2,30 @@
 //!
 //! One algorithm serves `kbgen lookup` and the site's search box. [`Index::new`] builds a
 //! logical index once: a *signature index* (each entry's error signatures, normalised into
-//! masked templates, posted under each of their words and each pair of adjacent words)
-//! and a *keyword index* (BM25F over title, tags, signatures, summary and body, capped to the
-//! best [`KW_CAP`] entries per word, plus prefixes of words for the last word typed).
+//! masked templates, posted under each of their words and each pair of adjacent words), a
+//! *keyword index* (BM25F over title, platform, tags, signatures, summary, quick fix and body,
+//! capped to the best [`KW_CAP`] entries per word, plus prefixes of words for the last word
+//! typed) and *title postings* (the entries whose title or platform name has a word).
 //! [`static_files`] writes the same index as a manifest plus hash-sharded JSON files that
 //! `static/assets/search.js` fetches on demand; [`Index::lookup`] scores in memory with the
 //! same integer data and the same formulas, so both rank identically (see `tests/search/`).
 //!
 //! Scoring a signature: how much of it the query holds (IDF-weighted recall of its words), how
 //! much of its word order (recall of its word pairs), and how much of the query it explains
-//! (precision); squared, so weak partial matches fall behind. The entry's best signature, plus
-//! a share of its normalised keyword score, gives the entry's score.
+//! (precision); squared, so weak partial matches fall behind. An entry scores its best
+//! signature, plus shares of its normalised keyword score and of the query's words its title
+//! has. `docs/search.md` has the formulas and the measurements.
 
+mod clean;
 mod files;
+mod hash;
 mod index;
 mod normalize;
 mod query;
+mod shapes;
+mod sig;
 mod site;
+mod terms;
 
 pub use normalize::tokens;
 pub use site::{Match, docs, lookup_matches};
@@ -57,15 +64,39 @@ pub struct Hit {
 }
 
 /// The search index, built once from the site's entries.
-pub struct Index {
+pub struct Index<'a> {
     inner: index::Built,
+    src: Box<dyn index::Source + 'a>,
 }
 
-impl Index {
+impl<'a> Index<'a> {
     /// Builds the index. Entries are ranked by id on ties, whatever their order here.
-    pub fn new(docs: &[Doc]) -> Index {
+    pub fn new(docs: &'a [Doc]) -> Index<'a> {
+        Index::from_source(Box::new(docs), &terms::Keep::All)
+    }
+
+    /// Builds the index of a loaded site's entries, without holding all their text at once
+    /// ([`Hit::doc`] is the position in `site.entries`).
+    pub fn for_site(site: &'a crate::load::Site) -> Index<'a> {
+        Index::from_source(Box::new(site::SiteDocs(site)), &terms::Keep::All)
+    }
+
+    /// The part of [`Index::new`] that `query` needs: [`Index::lookup`] of `query` gives the
+    /// same hits, faster; other queries and [`Index::static_files`] do not.
+    pub fn for_query(docs: &'a [Doc], query: &str) -> Index<'a> {
+        Index::from_source(Box::new(docs), &query::Plan::new(query).keep())
+    }
+
+    /// [`Index::for_site`] for one query, as [`Index::for_query`].
+    pub fn for_site_query(site: &'a crate::load::Site, query: &str) -> Index<'a> {
+        let keep = query::Plan::new(query).keep();
+        Index::from_source(Box::new(site::SiteDocs(site)), &keep)
+    }
+
+    fn from_source(src: Box<dyn index::Source + 'a>, keep: &terms::Keep) -> Index<'a> {
         Index {
-            inner: index::Built::new(docs),
+            inner: index::Built::new(&*src, keep),
+            src,
         }
     }
 
@@ -75,8 +106,10 @@ impl Index {
         let plan = query::Plan::new(query);
         let ranked = query::score(
             &plan,
-            |t| b.sig.get(t),
-            |t| b.kw.get(t).map(|v| v.as_slice()),
+            |t| b.sig(t),
+            |t| b.kw(t),
+            |t| b.title(t),
+            b.title_none,
         );
         ranked
             .into_iter()
@@ -89,9 +122,14 @@ impl Index {
             .collect()
     }
 
+    /// What a hit shows: the document at `hit.doc` (its `text` may be empty).
+    pub fn display(&self, hit: &Hit) -> std::borrow::Cow<'_, Doc> {
+        self.src.display(hit.doc)
+    }
+
     /// The static search index for the site (see [`static_files`]).
     pub fn static_files(&self) -> Vec<(String, Vec<u8>)> {
-        files::write(&self.inner)
+        files::write(&self.inner, &*self.src)
     }
 }
 

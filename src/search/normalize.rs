@@ -1,62 +1,24 @@
 //! Text -> tokens, the one tokenizer that both the index and every query go through.
 //!
 //! Pasted errors come wrapped in JSON, log prefixes, ANSI colours and the user's own values
-//! (ports, paths, ids). The pipeline decodes escapes, folds case and typography (NFKC), strips
-//! per-line log prefixes, then splits each line into chunks: whole chunks that are URLs, paths,
-//! IPs, dates, e-mail addresses and quoted names become placeholders (`<url>`, `<path>`, ...),
-//! the rest splits into words, where long numbers, hex ids and versions become placeholders too.
-//! CJK runs become character bigrams. Placeholders keep word order visible but never score.
+//! (ports, paths, ids). [`clean`](super::clean) decodes escapes, folds case and typography
+//! (NFKC) and skips per-line log prefixes; then each line splits into chunks: whole chunks that
+//! are URLs, paths, IPs, dates, e-mail addresses and quoted names become placeholders (`<url>`,
+//! `<path>`, ...; see [`shapes`](super::shapes)), the rest splits into words, where long
+//! numbers, hex ids and versions become placeholders too. CJK runs become character bigrams.
+//! Placeholders keep word order visible but never score.
 //!
-//! `static/assets/search.js` implements the same steps line for line; the shared vectors in
+//! `static/assets/search-tokens.js` implements the same steps line for line; the shared vectors in
 //! `tests/search/normalize.json` hold both to it.
 
-use unicode_normalization::UnicodeNormalization;
+use super::clean::{clean, is_cjk, is_space, is_word, strip_prefixes};
+use super::shapes::{is_date, is_email, is_ip, is_path, is_time, is_uuid};
 
 /// Words that carry little signal: English glue and the keys of JSON error bodies.
 const STOPWORDS: &[&str] = &[
     "a", "an", "and", "are", "as", "at", "be", "been", "by", "code", "detail", "details", "error",
     "errors", "for", "from", "in", "is", "it", "its", "message", "of", "on", "or", "status",
     "that", "the", "this", "to", "type", "was", "were", "with",
-];
-
-/// Log levels and tool prefixes stripped at the start of a line when followed by `:` or `!`.
-const LEVELS: &[&str] = &[
-    "alert",
-    "crit",
-    "critical",
-    "dbg",
-    "debug",
-    "emerg",
-    "err",
-    "error",
-    "fatal",
-    "hint",
-    "info",
-    "information",
-    "notice",
-    "note",
-    "panic",
-    "remote",
-    "severe",
-    "trace",
-    "verbose",
-    "warn",
-    "warning",
-];
-
-/// Log levels also stripped when followed by a space (`ERROR something`).
-const BARE_LEVELS: &[&str] = &[
-    "debug", "error", "fatal", "info", "trace", "warn", "warning",
-];
-
-const LINE_PREFIXES: &[&str] = &[
-    "npm err!",
-    "npm error",
-    "npm warn",
-    "npm notice",
-    "npm verb",
-    "npm info",
-    "npm http",
 ];
 
 /// True for a word the scorer weighs down.
@@ -71,292 +33,157 @@ pub fn is_placeholder(token: &str) -> bool {
 
 /// Normalises `text` into its token list (placeholders included).
 pub fn tokens(text: &str) -> Vec<String> {
-    let decoded = strip_ansi(&decode_escapes(text));
-    let folded = fold(&decoded);
     let mut out = Vec::new();
-    for line in folded.split(['\n', '\r', '\u{b}', '\u{c}']) {
-        let chars: Vec<char> = line.chars().collect();
-        let start = strip_prefixes(&chars);
-        tokenize_line(&chars, start, &mut out);
-    }
+    each_token(text, &mut |t| out.push(t.to_string()));
     out
 }
 
-fn hex_value(chars: &[char]) -> Option<u32> {
-    let mut v = 0u32;
-    for c in chars {
-        v = v * 16 + c.to_digit(16)?;
-    }
-    Some(v)
-}
-
-/// A raw Windows path (`C:\Users`): its backslashes are not JSON escapes.
-fn has_raw_windows_path(s: &[char]) -> bool {
-    s.windows(4)
-        .any(|w| w[0].is_ascii_alphabetic() && w[1] == ':' && w[2] == '\\' && is_word(w[3]))
-}
-
-/// JSON string escapes and HTML entities.
-fn decode_escapes(text: &str) -> String {
-    let s: Vec<char> = text.chars().collect();
-    let controls = !has_raw_windows_path(&s);
-    let mut out = String::with_capacity(text.len());
-    let mut i = 0;
-    while i < s.len() {
-        let c = s[i];
-        if c == '\\' && i + 1 < s.len() {
-            let e = s[i + 1];
-            let simple = match e {
-                'n' if controls => Some('\n'),
-                'r' if controls => Some('\r'),
-                't' if controls => Some('\t'),
-                'b' | 'f' if controls => Some(' '),
-                '"' | '\\' | '/' | '\'' => Some(e),
-                _ => None,
-            };
-            if let Some(d) = simple {
-                out.push(d);
-                i += 2;
-                continue;
-            }
-            if e == 'u'
-                && i + 6 <= s.len()
-                && let Some(hi) = hex_value(&s[i + 2..i + 6])
-            {
-                i += 6;
-                if (0xD800..0xDC00).contains(&hi)
-                    && i + 6 <= s.len()
-                    && s[i] == '\\'
-                    && s[i + 1] == 'u'
-                    && let Some(lo) = hex_value(&s[i + 2..i + 6])
-                    && (0xDC00..0xE000).contains(&lo)
-                {
-                    let cp = 0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00);
-                    out.push(char::from_u32(cp).unwrap_or(' '));
-                    i += 6;
-                    continue;
-                }
-                out.push(char::from_u32(hi).unwrap_or(' '));
-                continue;
-            }
-        }
-        if c == '&'
-            && let Some((d, len)) = entity(&s[i..])
-        {
-            out.push(d);
-            i += len;
-            continue;
-        }
-        out.push(c);
-        i += 1;
-    }
-    out
-}
-
-/// An HTML entity at the start of `s`: (decoded char, length).
-fn entity(s: &[char]) -> Option<(char, usize)> {
-    let end = s.iter().take(12).position(|&c| c == ';')?;
-    let name: String = s[1..end].iter().collect();
-    let d = match name.as_str() {
-        "amp" => '&',
-        "lt" => '<',
-        "gt" => '>',
-        "quot" => '"',
-        "apos" => '\'',
-        "nbsp" => ' ',
-        _ => {
-            let num = name.strip_prefix('#')?;
-            let cp = match num.strip_prefix(['x', 'X']) {
-                Some(h)
-                    if !h.is_empty()
-                        && h.len() <= 6
-                        && h.bytes().all(|b| b.is_ascii_hexdigit()) =>
-                {
-                    u32::from_str_radix(h, 16).ok()?
-                }
-                Some(_) => return None,
-                None if !num.is_empty()
-                    && num.len() <= 7
-                    && num.bytes().all(|b| b.is_ascii_digit()) =>
-                {
-                    num.parse().ok()?
-                }
-                None => return None,
-            };
-            char::from_u32(cp).unwrap_or(' ')
-        }
+/// Calls `f` with each token of `text`, in order: [`tokens`] without an allocation per token.
+pub(crate) fn each_token(text: &str, f: &mut dyn FnMut(&str)) {
+    let folded = clean(text);
+    let mut sink = Sink {
+        buf: String::new(),
+        line: "",
+        f,
     };
-    Some((d, end + 1))
-}
-
-/// ANSI escape sequences, and bare SGR codes (`[31m`) whose ESC got lost in a copy.
-fn strip_ansi(text: &str) -> String {
-    let s: Vec<char> = text.chars().collect();
-    let mut out = String::with_capacity(text.len());
-    let mut i = 0;
-    while i < s.len() {
-        let c = s[i];
-        if c == '\u{1b}' {
-            i += 1;
-            if i < s.len() && s[i] == '[' {
-                i += 1;
-                while i < s.len() && matches!(s[i], '0'..='9' | ';' | '?') {
-                    i += 1;
-                }
-                if i < s.len() && ('\u{40}'..='\u{7e}').contains(&s[i]) {
-                    i += 1;
-                }
-            } else if i < s.len() {
-                i += 1;
-            }
-            continue;
+    let mut chars = Vec::new();
+    let mut start = 0;
+    // Line breaks are ASCII, so cutting the bytes there cuts the text at char boundaries.
+    let breaks = folded
+        .bytes()
+        .enumerate()
+        .filter(|&(_, b)| matches!(b, b'\n' | b'\r' | 0x0b | 0x0c));
+    for (end, _) in breaks.chain([(folded.len(), b'\n')]) {
+        let l = folded.get(start..end).unwrap_or_default();
+        start = end + 1;
+        // An ASCII line is tokenized as bytes: the same steps, and its words are slices of it.
+        if l.is_ascii() {
+            sink.line = l;
+            let b = l.as_bytes();
+            tokenize_line(b, strip_prefixes(b), &mut sink);
+        } else {
+            chars.clear();
+            chars.extend(l.chars());
+            tokenize_line(&chars, strip_prefixes(&chars), &mut sink);
         }
-        if c == '[' {
-            let mut j = i + 1;
-            while j < s.len() && j - i <= 12 && matches!(s[j], '0'..='9' | ';') {
-                j += 1;
-            }
-            if j > i + 1 && j < s.len() && s[j] == 'm' {
-                i = j + 1;
-                continue;
-            }
-        }
-        out.push(c);
-        i += 1;
     }
-    out
 }
 
-/// NFKC, typographic quotes and dashes, invisible characters, lower case.
-fn fold(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.nfkc() {
+/// A character of a line: a byte of an ASCII line, or a `char`.
+pub(crate) trait Ch: Copy {
+    fn ch(self) -> char;
+    /// Passes the word `w` to the sink.
+    fn emit(w: &[Self], sink: &mut Sink<'_, '_>);
+    /// `w` as chars, for the rarer steps written for chars only.
+    fn chars(w: &[Self]) -> std::borrow::Cow<'_, [char]>;
+}
+
+impl Ch for u8 {
+    fn ch(self) -> char {
+        char::from(self)
+    }
+    fn emit(w: &[u8], sink: &mut Sink<'_, '_>) {
+        // `w` is a slice of `sink.line`: hand out that part of the line.
+        let at = (w.as_ptr() as usize).wrapping_sub(sink.line.as_ptr() as usize);
+        let word = sink.line.get(at..at + w.len()).unwrap_or_default();
+        (sink.f)(word);
+    }
+    fn chars(w: &[u8]) -> std::borrow::Cow<'_, [char]> {
+        std::borrow::Cow::Owned(w.iter().map(|&b| char::from(b)).collect())
+    }
+}
+
+impl Ch for char {
+    fn ch(self) -> char {
+        self
+    }
+    fn emit(w: &[char], sink: &mut Sink<'_, '_>) {
+        sink.buf.clear();
+        sink.buf.extend(w);
+        (sink.f)(&sink.buf);
+    }
+    fn chars(w: &[char]) -> std::borrow::Cow<'_, [char]> {
+        std::borrow::Cow::Borrowed(w)
+    }
+}
+
+/// Where tokens go: placeholders as they are, words as slices of an ASCII `line` or through
+/// one reused buffer.
+pub(crate) struct Sink<'a, 'l> {
+    buf: String,
+    line: &'l str,
+    f: &'a mut dyn FnMut(&str),
+}
+
+impl Sink<'_, '_> {
+    fn placeholder(&mut self, p: &str) {
+        (self.f)(p);
+    }
+
+    fn class<T: Ch>(&mut self, c: Class<'_, T>) {
         match c {
-            '\u{2018}' | '\u{2019}' | '\u{201a}' | '\u{201b}' | '\u{2032}' | '\u{2035}' => {
-                out.push('\'')
-            }
-            '\u{201c}' | '\u{201d}' | '\u{201e}' | '\u{201f}' | '\u{2033}' | '\u{2036}'
-            | '\u{ab}' | '\u{bb}' => out.push('"'),
-            '\u{2010}'..='\u{2015}' | '\u{2212}' => out.push('-'),
-            '\u{200b}' | '\u{200c}' | '\u{200d}' | '\u{2060}' | '\u{feff}' | '\u{ad}' => {}
-            '\u{85}' | '\u{2028}' | '\u{2029}' => out.push('\n'),
-            _ => out.push(c),
+            Class::Word(w) => T::emit(w, self),
+            Class::Placeholder(p) => self.placeholder(p),
+            Class::Dropped => {}
         }
     }
-    out.to_lowercase()
 }
 
-fn is_space(c: char) -> bool {
-    c <= ' '
-        || ('\u{7f}'..='\u{a0}').contains(&c)
-        || c == '\u{1680}'
-        || ('\u{2000}'..='\u{200a}').contains(&c)
-        || matches!(c, '\u{202f}' | '\u{205f}' | '\u{3000}')
-}
+const SPACE: u8 = 1;
+const SOFT: u8 = 2;
+const HARD: u8 = 4;
+const WORD: u8 = 8;
+/// An ASCII letter, digit or `_`.
+const PLAIN: u8 = 16;
 
-/// Letters, digits (any script) and `_`.
-pub(crate) fn is_word(c: char) -> bool {
-    c == '_' || c.is_ascii_alphanumeric() || (c > '\u{7f}' && (c.is_alphabetic() || c.is_numeric()))
-}
+/// What each ASCII character is to the line tokenizer.
+const ASCII: [u8; 128] = {
+    let mut t = [0u8; 128];
+    let mut c = 0;
+    while c < 128 {
+        let b = c as u8;
+        t[c] = if b <= b' ' || b == 0x7f {
+            SPACE
+        } else if b.is_ascii_alphanumeric() || b == b'_' {
+            WORD | PLAIN
+        } else if matches!(
+            b,
+            b'(' | b')' | b'[' | b']' | b'{' | b'}' | b'<' | b'>' | b',' | b';' | b'|'
+        ) {
+            SOFT | HARD
+        } else if b == b'"' || b == b'`' {
+            HARD
+        } else {
+            0
+        };
+        c += 1;
+    }
+    t
+};
 
-/// Scripts written without spaces (and Hangul): indexed as character bigrams.
-fn is_cjk(c: char) -> bool {
-    matches!(c,
-        '\u{1100}'..='\u{11ff}' | '\u{3040}'..='\u{30ff}' | '\u{3130}'..='\u{318f}'
-        | '\u{31f0}'..='\u{31ff}' | '\u{3400}'..='\u{4dbf}' | '\u{4e00}'..='\u{9fff}'
-        | '\u{ac00}'..='\u{d7af}' | '\u{f900}'..='\u{faff}' | '\u{20000}'..='\u{2ffff}')
-}
-
-fn starts_with(s: &[char], at: usize, prefix: &str) -> bool {
-    let mut rest = s.get(at..).unwrap_or_default().iter();
-    prefix.chars().all(|p| rest.next() == Some(&p))
-}
-
-/// Index of the first character after the line's log prefixes.
-fn strip_prefixes(s: &[char]) -> usize {
-    let n = s.len();
-    let mut p = 0;
-    loop {
-        while p < n && is_space(s[p]) {
-            p += 1;
-        }
-        if p >= n {
-            return p;
-        }
-        if let Some(pre) = LINE_PREFIXES.iter().find(|pre| starts_with(s, p, pre)) {
-            p += pre.chars().count();
-            continue;
-        }
-        let mut w = p;
-        while w < n && s[w].is_ascii_lowercase() {
-            w += 1;
-        }
-        if w > p && w < n && (s[w] == ':' || s[w] == '!') {
-            let word: String = s[p..w].iter().collect();
-            if LEVELS.contains(&word.as_str()) {
-                p = w + 1;
-                continue;
-            }
-        }
-        if w > p && w < n && is_space(s[w]) {
-            let word: String = s[p..w].iter().collect();
-            if BARE_LEVELS.contains(&word.as_str()) {
-                p = w;
-                continue;
-            }
-        }
-        if s[p] == '['
-            && let Some(q) = (p + 1..n.min(p + 50)).find(|&q| s[q] == ']')
-        {
-            let inner: String = s[p + 1..q].iter().collect();
-            if !inner.is_empty()
-                && (inner.chars().any(|c| c.is_ascii_digit())
-                    || inner.contains(':')
-                    || LEVELS.contains(&inner.as_str()))
-            {
-                p = q + 1;
-                if p < n && s[p] == ':' {
-                    p += 1;
-                }
-                continue;
-            }
-        }
-        if s[p].is_ascii_digit() {
-            let mut e = p;
-            while e < n && !is_space(s[e]) {
-                e += 1;
-            }
-            let chunk = &s[p..e];
-            let stampish = chunk.iter().all(|c| {
-                c.is_ascii_digit() || matches!(c, '-' | ':' | '.' | ',' | '/' | '+' | 't' | 'z')
-            });
-            let digits = chunk.iter().filter(|c| c.is_ascii_digit()).count();
-            let seps = chunk.iter().any(|c| matches!(c, '-' | ':' | '/'));
-            if stampish && (seps || digits >= 5) {
-                p = e;
-                continue;
-            }
-        }
-        return p;
+/// [`SPACE`], [`SOFT`], [`HARD`], [`WORD`], [`PLAIN`] bits of `c`.
+fn class_of(c: char) -> u8 {
+    match ASCII.get(c as usize) {
+        Some(&k) => k,
+        None => (if is_space(c) { SPACE } else { 0 }) | (if is_word(c) { WORD } else { 0 }),
     }
 }
 
-const HARD_DELIMS: &str = "()[]{}<>,;|\"`";
-
-fn tokenize_line(s: &[char], start: usize, out: &mut Vec<String>) {
+fn tokenize_line<T: Ch>(s: &[T], start: usize, out: &mut Sink<'_, '_>) {
     let n = s.len();
     let mut i = start;
     while i < n {
-        let c = s[i];
-        if is_space(c) || "()[]{}<>,;|".contains(c) {
+        let c = s[i].ch();
+        let k = class_of(c);
+        if k & (SPACE | SOFT) != 0 {
             i += 1;
             continue;
         }
         if c == '"' || c == '`' || c == '\'' {
-            let apostrophe = c == '\'' && i > 0 && is_word(s[i - 1]);
+            let apostrophe = c == '\'' && i > 0 && is_word(s[i - 1].ch());
             if !apostrophe {
                 if let Some(j) = masked_quote(s, i) {
-                    out.push("<str>".to_string());
+                    out.placeholder("<str>");
                     i = j + 1;
                 } else {
                     i += 1;
@@ -365,57 +192,78 @@ fn tokenize_line(s: &[char], start: usize, out: &mut Vec<String>) {
             }
         }
         let mut j = i + 1;
+        // ASCII letters, digits and `_` only: one word, no shape to look for.
+        let mut plain = k & PLAIN != 0;
         while j < n {
-            let d = s[j];
-            if is_space(d) || HARD_DELIMS.contains(d) {
+            let d = s[j].ch();
+            let k = class_of(d);
+            if k & (SPACE | HARD) != 0 {
                 break;
             }
-            if d == '\'' && !(is_word(s[j - 1]) && j + 1 < n && is_word(s[j + 1])) {
+            if d == '\'' && !(is_word(s[j - 1].ch()) && j + 1 < n && is_word(s[j + 1].ch())) {
                 break;
             }
+            plain = plain && k & PLAIN != 0;
             j += 1;
         }
-        chunk(&s[i..j], out);
+        if plain {
+            out.class(classify(&s[i..j]));
+        } else {
+            chunk(&s[i..j], out);
+        }
         i = j;
     }
 }
 
 /// A quoted single name (no spaces) that is not a JSON key or value: index of the closing quote.
-fn masked_quote(s: &[char], i: usize) -> Option<usize> {
-    let q = s[i];
+fn masked_quote<T: Ch>(s: &[T], i: usize) -> Option<usize> {
+    let q = s[i].ch();
     let n = s.len();
     let mut j = i + 1;
-    while j < n && j - i <= 65 && s[j] != q && !is_space(s[j]) {
+    while j < n && j - i <= 65 && s[j].ch() != q && !is_space(s[j].ch()) {
         j += 1;
     }
-    if j >= n || s[j] != q || j == i + 1 || j - i > 65 {
+    if j >= n || s[j].ch() != q || j == i + 1 || j - i > 65 {
         return None;
     }
-    if j + 1 < n && is_word(s[j + 1]) {
+    if j + 1 < n && is_word(s[j + 1].ch()) {
         return None;
     }
-    if !s[i + 1..j].iter().any(|&c| is_word(c)) {
+    if !s[i + 1..j].iter().any(|c| is_word(c.ch())) {
         return None;
     }
     if q != '`' {
-        let prev = s[..i].iter().rev().find(|&&c| !is_space(c));
+        let prev = s[..i].iter().rev().map(|c| c.ch()).find(|&c| !is_space(c));
         if matches!(prev, Some(':' | ',' | '[' | '{' | '=')) {
             return None;
         }
-        let next = s[j + 1..].iter().find(|&&c| !is_space(c));
-        if next == Some(&':') {
+        let next = s[j + 1..].iter().map(|c| c.ch()).find(|&c| !is_space(c));
+        if next == Some(':') {
             return None;
         }
     }
     Some(j)
 }
 
-fn chunk(raw: &[char], out: &mut Vec<String>) {
+fn chunk<T: Ch>(raw: &[T], out: &mut Sink<'_, '_>) {
     let mut end = raw.len();
-    while end > 0 && matches!(raw[end - 1], '.' | ':' | '!' | '?' | '\'') {
+    while end > 0 && matches!(raw[end - 1].ch(), '.' | ':' | '!' | '?' | '\'') {
         end -= 1;
     }
     let t = &raw[..end];
+    // ASCII letters, digits and `_` only: one word (none of the shapes below, each needs a `@`,
+    // `-`, `:`, `.` or a slash).
+    if t.iter().all(|c| class_of(c.ch()) & PLAIN != 0) {
+        if !t.is_empty() {
+            out.class(classify(t));
+        }
+        return;
+    }
+    chunk_chars(&T::chars(t), out);
+}
+
+/// A chunk with more than ASCII letters and digits, trailing punctuation trimmed.
+fn chunk_chars(t: &[char], out: &mut Sink<'_, '_>) {
     if t.is_empty() {
         return;
     }
@@ -427,7 +275,11 @@ fn chunk(raw: &[char], out: &mut Vec<String>) {
             s -= 1;
         }
         words(&t[..s], out);
-        out.push("<url>".to_string());
+        out.placeholder("<url>");
+        return;
+    }
+    if t.iter().all(|&c| is_word(c)) {
+        words(t, out);
         return;
     }
     let kind = if is_email(t) {
@@ -444,169 +296,10 @@ fn chunk(raw: &[char], out: &mut Vec<String>) {
         words(t, out);
         return;
     };
-    out.push(kind.to_string());
+    out.placeholder(kind);
 }
 
-fn digits_at(t: &[char], at: usize, count: usize) -> bool {
-    at + count <= t.len() && t[at..at + count].iter().all(|c| c.is_ascii_digit())
-}
-
-fn is_email(t: &[char]) -> bool {
-    let Some(a) = t.iter().position(|&c| c == '@') else {
-        return false;
-    };
-    let domain = &t[a + 1..];
-    if a == 0 || !t[..a].iter().any(|&c| is_word(c)) {
-        return false;
-    }
-    if !domain
-        .iter()
-        .all(|&c| c.is_ascii_alphanumeric() || c == '-' || c == '.')
-    {
-        return false;
-    }
-    let Some(dot) = domain.iter().rposition(|&c| c == '.') else {
-        return false;
-    };
-    let tld = &domain[dot + 1..];
-    dot > 0 && tld.len() >= 2 && tld.iter().all(|c| c.is_ascii_alphabetic())
-}
-
-fn is_date(t: &[char]) -> bool {
-    digits_at(t, 0, 4)
-        && t.len() >= 10
-        && t[4] == '-'
-        && digits_at(t, 5, 2)
-        && t[7] == '-'
-        && digits_at(t, 8, 2)
-}
-
-fn is_time(t: &[char]) -> bool {
-    let mut i = 0;
-    while i < t.len() && i < 2 && t[i].is_ascii_digit() {
-        i += 1;
-    }
-    if i == 0 || i >= t.len() || t[i] != ':' || !digits_at(t, i + 1, 2) {
-        return false;
-    }
-    i += 3;
-    if i < t.len() && t[i] == ':' && digits_at(t, i + 1, 2) {
-        i += 3;
-    }
-    if i + 1 < t.len() && matches!(t[i], '.' | ',') && t[i + 1].is_ascii_digit() {
-        i += 1;
-        while i < t.len() && t[i].is_ascii_digit() {
-            i += 1;
-        }
-    }
-    if i < t.len() && t[i] == 'z' {
-        i += 1;
-    }
-    i == t.len()
-}
-
-fn is_ip(t: &[char]) -> bool {
-    // IPv4, optionally with a port.
-    let mut parts = 0;
-    let mut i = 0;
-    loop {
-        let s = i;
-        while i < t.len() && i - s < 3 && t[i].is_ascii_digit() {
-            i += 1;
-        }
-        if i == s {
-            break;
-        }
-        parts += 1;
-        if parts == 4 || i >= t.len() || t[i] != '.' {
-            break;
-        }
-        i += 1;
-    }
-    if parts == 4 {
-        if i == t.len() {
-            return true;
-        }
-        if t[i] == ':' && i + 1 < t.len() && t[i + 1..].iter().all(|c| c.is_ascii_digit()) {
-            return true;
-        }
-    }
-    // IPv6.
-    let colons = t.iter().filter(|&&c| c == ':').count();
-    colons >= 2
-        && t.iter()
-            .all(|&c| c.is_ascii_hexdigit() || c == ':' || c == '.')
-        && t.iter().any(|c| c.is_ascii_hexdigit())
-}
-
-/// `name.ext`: an extension of 1-8 ASCII letters/digits with at least one letter.
-fn has_extension(segment: &[char]) -> bool {
-    let Some(dot) = segment.iter().rposition(|&c| c == '.') else {
-        return false;
-    };
-    let ext = &segment[dot + 1..];
-    dot > 0
-        && !ext.is_empty()
-        && ext.len() <= 8
-        && ext.iter().all(|c| c.is_ascii_alphanumeric())
-        && ext.iter().any(|c| c.is_ascii_alphabetic())
-}
-
-fn is_path(t: &[char]) -> bool {
-    if !t.iter().any(|&c| is_word(c)) {
-        return false;
-    }
-    let starts = |p: &str| starts_with(t, 0, p);
-    if t[0] == '/'
-        || starts("~/")
-        || starts("./")
-        || starts("../")
-        || starts(".\\")
-        || starts("..\\")
-        || starts("\\\\")
-        || (t.len() > 2 && t[0].is_ascii_alphabetic() && t[1] == ':' && matches!(t[2], '\\' | '/'))
-    {
-        return true;
-    }
-    let slashes = t.iter().filter(|&&c| c == '/' || c == '\\').count();
-    if slashes >= 2 {
-        return true;
-    }
-    // file.ext:line[:col]
-    let mut end = t.len();
-    let mut stripped = false;
-    loop {
-        let mut k = end;
-        while k > 0 && t[k - 1].is_ascii_digit() {
-            k -= 1;
-        }
-        if k < end && k > 0 && t[k - 1] == ':' {
-            end = k - 1;
-            stripped = true;
-        } else {
-            break;
-        }
-    }
-    let base = &t[..end];
-    let last = match base.iter().rposition(|&c| c == '/' || c == '\\') {
-        Some(k) => &base[k + 1..],
-        None => base,
-    };
-    (stripped || slashes == 1) && has_extension(last)
-}
-
-fn is_uuid(s: &[char]) -> bool {
-    s.len() >= 36
-        && s[..36].iter().enumerate().all(|(k, &c)| {
-            if matches!(k, 8 | 13 | 18 | 23) {
-                c == '-'
-            } else {
-                c.is_ascii_hexdigit()
-            }
-        })
-}
-
-fn words(s: &[char], out: &mut Vec<String>) {
+fn words(s: &[char], out: &mut Sink<'_, '_>) {
     let n = s.len();
     let mut i = 0;
     while i < n {
@@ -617,10 +310,10 @@ fn words(s: &[char], out: &mut Vec<String>) {
                 j += 1;
             }
             if j - i == 1 {
-                out.push(c.to_string());
+                char::emit(&s[i..j], out);
             } else {
                 for k in i..j - 1 {
-                    out.push(s[k..k + 2].iter().collect());
+                    char::emit(&s[k..k + 2], out);
                 }
             }
             i = j;
@@ -631,7 +324,7 @@ fn words(s: &[char], out: &mut Vec<String>) {
             continue;
         }
         if is_uuid(&s[i..]) && (i + 36 == n || !is_word(s[i + 36])) {
-            out.push("<uuid>".to_string());
+            out.placeholder("<uuid>");
             i += 36;
             continue;
         }
@@ -646,33 +339,56 @@ fn words(s: &[char], out: &mut Vec<String>) {
             }
             break;
         }
-        if let Some(t) = classify(&s[i..j]) {
-            out.push(t);
-        }
+        out.class(classify(&s[i..j]));
         i = j;
     }
 }
 
+enum Class<'a, T> {
+    Word(&'a [T]),
+    Placeholder(&'static str),
+    Dropped,
+}
+
 /// A word as a token, a placeholder, or nothing.
-fn classify(w: &[char]) -> Option<String> {
-    let a = w.iter().position(|&c| c != '_')?;
-    let b = w.iter().rposition(|&c| c != '_')? + 1;
-    let w = &w[a..b];
+fn classify<T: Ch>(w: &[T]) -> Class<'_, T> {
+    let (Some(a), Some(b)) = (
+        w.iter().position(|c| c.ch() != '_'),
+        w.iter().rposition(|c| c.ch() != '_'),
+    ) else {
+        return Class::Dropped;
+    };
+    let w = &w[a..=b];
     let len = w.len();
-    let digits = w.iter().filter(|c| c.is_ascii_digit()).count();
-    let lead_digits = w.iter().take_while(|c| c.is_ascii_digit()).count();
-    let all_hex = w.iter().all(|c| c.is_ascii_hexdigit());
-    let t = if w.contains(&'.') {
+    // No digit: no number, hex id, version or id shape below.
+    if !w.iter().any(|c| c.ch().is_ascii_digit()) {
+        return if len == 1 && w[0].ch().is_ascii_alphabetic() {
+            Class::Dropped
+        } else {
+            Class::Word(w)
+        };
+    }
+    let (mut digits, mut lead_digits, mut all_hex, mut dot) = (0, len, true, false);
+    for (k, c) in w.iter().map(|c| c.ch()).enumerate() {
+        let digit = c.is_ascii_digit();
+        digits += usize::from(digit);
+        if !digit && lead_digits == len {
+            lead_digits = k;
+        }
+        all_hex &= c.is_ascii_hexdigit();
+        dot |= c == '.';
+    }
+    Class::Placeholder(if dot {
         "<ver>"
     } else if digits == len {
         if len <= 3 {
-            return Some(w.iter().collect());
+            return Class::Word(w);
         }
         "<num>"
     } else if (len > 2
-        && w[0] == '0'
-        && w[1] == 'x'
-        && w[2..].iter().all(|c| c.is_ascii_hexdigit()))
+        && w[0].ch() == '0'
+        && w[1].ch() == 'x'
+        && w[2..].iter().all(|c| c.ch().is_ascii_hexdigit()))
         || (len >= 7 && all_hex && digits > 0)
     {
         "<hex>"
@@ -680,12 +396,11 @@ fn classify(w: &[char]) -> Option<String> {
         "<num>"
     } else if len >= 8 && digits >= 3 {
         "<id>"
-    } else if len == 1 && w[0].is_ascii_alphabetic() {
-        return None;
+    } else if len == 1 && w[0].ch().is_ascii_alphabetic() {
+        return Class::Dropped;
     } else {
-        return Some(w.iter().collect());
-    };
-    Some(t.to_string())
+        return Class::Word(w);
+    })
 }
 
 #[cfg(test)]
@@ -696,12 +411,95 @@ mod tests {
         tokens(s)
     }
 
+    /// Tokens of one line through the byte path or the char path.
+    fn line_tokens<T: Ch>(line: &[T], text: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        let mut f = |t: &str| out.push(t.to_string());
+        let mut sink = Sink {
+            buf: String::new(),
+            line: text,
+            f: &mut f,
+        };
+        tokenize_line(line, strip_prefixes(line), &mut sink);
+        out
+    }
+
     #[test]
-    fn fnv1a_reference_values() {
-        use crate::search::index::fnv1a;
-        assert_eq!(fnv1a(""), 0x811c_9dc5);
-        assert_eq!(fnv1a("a"), 0xe40c_292c);
-        assert_eq!(fnv1a("foobar"), 0xbf9c_f968);
+    fn ascii_lines_tokenize_the_same_as_bytes_and_as_chars() {
+        const PIECES: &[&str] = &[
+            "a",
+            "Z",
+            "0",
+            "7",
+            "_",
+            " ",
+            "-",
+            ".",
+            ":",
+            "/",
+            "\\",
+            "'",
+            "\"",
+            "`",
+            "(",
+            ")",
+            "[",
+            "]",
+            "{",
+            "}",
+            "<",
+            ">",
+            ",",
+            ";",
+            "|",
+            "!",
+            "?",
+            "@",
+            "&",
+            "#",
+            "=",
+            "npm ERR! ",
+            "error: ",
+            "WARN ",
+            "[INFO] ",
+            "2026-11-29T10:11:12Z ",
+            "C:\\Users\\x",
+            "/var/run/x.sock",
+            "http://a.b/c",
+            "127.0.0.1:80",
+            "v1.2.3",
+            "0xdeadbeef",
+            "a@b.cc",
+            "file.rs:1:2",
+            "'express'",
+            "`u32`",
+            "E0308",
+            "it's",
+            "fe80::1",
+            "123e4567-e89b-12d3-a456-426614174000",
+            "abcdefgh123",
+            "[31m",
+        ];
+        let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        for _ in 0..5000 {
+            let n = 1 + next() % 24;
+            let line: String = (0..n)
+                .map(|_| PIECES[(next() % PIECES.len() as u64) as usize])
+                .collect::<String>()
+                .to_ascii_lowercase();
+            let chars: Vec<char> = line.chars().collect();
+            assert_eq!(
+                line_tokens(line.as_bytes(), &line),
+                line_tokens(&chars, &line),
+                "{line:?}"
+            );
+        }
     }
 
     #[test]

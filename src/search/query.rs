@@ -6,8 +6,10 @@
 
 use std::collections::BTreeMap;
 
-use super::index::{MAX_SIGS, SigTerm, features};
+use super::index::{MAX_SIGS, TitleTerm};
 use super::normalize::{is_placeholder, tokens};
+use super::sig::SigTerm;
+use super::terms::Keep;
 
 /// Words (and, separately, word pairs) of a query looked up in the signature index.
 pub(crate) const SIG_KEYS_MAX: usize = 64;
@@ -19,6 +21,9 @@ const W_RECALL: f64 = 0.85;
 const W_PRECISION: f64 = 0.15;
 /// Share of the keyword score in an entry's score.
 const LAMBDA: f64 = 0.4;
+/// Share of the title score: the part of the query's words (weighted by IDF over titles) that
+/// the entry's title has.
+const MU: f64 = 0.6;
 
 pub(crate) struct Plan {
     /// Words looked up in the signature index, first occurrences first.
@@ -45,7 +50,7 @@ impl Plan {
             .take(KW_KEYS_MAX)
             .map(|&(i, _)| terms[i].clone())
             .collect();
-        let ends_in_word = query.chars().last().is_some_and(super::normalize::is_word);
+        let ends_in_word = query.chars().last().is_some_and(super::clean::is_word);
         let prefix = match toks.last() {
             Some(last)
                 if ends_in_word
@@ -64,6 +69,40 @@ impl Plan {
             prefix,
         }
     }
+}
+
+impl Plan {
+    /// The words an index needs for this plan's keyword, title and prefix keys.
+    pub fn keep(&self) -> Keep {
+        Keep::Only {
+            words: self.kw_keys.clone(),
+            prefix: self
+                .prefix
+                .as_deref()
+                .and_then(|p| p.strip_suffix('*'))
+                .map(str::to_string),
+        }
+    }
+}
+
+/// Distinct words and distinct adjacent word pairs of a query, first occurrence first.
+pub(crate) fn features(toks: &[String]) -> (Vec<String>, Vec<String>) {
+    let mut words: Vec<String> = Vec::new();
+    for t in toks.iter().filter(|t| !is_placeholder(t)) {
+        if !words.contains(t) {
+            words.push(t.clone());
+        }
+    }
+    let mut pairs: Vec<String> = Vec::new();
+    for w in toks.windows(2) {
+        if !is_placeholder(&w[0]) && !is_placeholder(&w[1]) {
+            let p = format!("{} {}", w[0], w[1]);
+            if !pairs.contains(&p) {
+                pairs.push(p);
+            }
+        }
+    }
+    (words, pairs)
 }
 
 /// Keyword-key priority: longer words first, code-like words (letters and digits) ahead.
@@ -88,11 +127,19 @@ struct Acc {
     m: u32,
 }
 
-/// Ranks entries for `plan`, given the index entries for its keys.
-pub(crate) fn score<'a, S, K>(plan: &Plan, sig: S, kw: K) -> Vec<Ranked>
+/// Ranks entries for `plan`, given the index entries for its keys (`title_none`: the title
+/// weight of a word in no title).
+pub(crate) fn score<'a, S, K, T>(
+    plan: &Plan,
+    sig: S,
+    kw: K,
+    title: T,
+    title_none: u32,
+) -> Vec<Ranked>
 where
-    S: Fn(&str) -> Option<&'a SigTerm>,
+    S: Fn(&str) -> Option<SigTerm<'a>>,
     K: Fn(&str) -> Option<&'a [(u32, u32)]>,
+    T: Fn(&str) -> Option<&'a TitleTerm>,
 {
     // Signatures.
     let mut total: u32 = 0;
@@ -100,7 +147,7 @@ where
     for k in plan.sig_keys.iter().chain(&plan.pair_keys) {
         let Some(e) = sig(k) else { continue };
         total += e.w;
-        for p in &e.postings {
+        for p in e.postings {
             let a = accs.entry(p.sid).or_default();
             a.n = p.n;
             a.m += e.w;
@@ -119,9 +166,11 @@ where
             *e = (s, k);
         }
     }
-    // Keywords.
+    // Keywords, and titles.
     let mut kscore: BTreeMap<u32, u32> = BTreeMap::new();
+    let mut tscore: BTreeMap<u32, u32> = BTreeMap::new();
     let mut kmax: u32 = 0;
+    let mut ttotal: u32 = 0;
     for k in &plan.kw_keys {
         let mut merged: BTreeMap<u32, u32> = BTreeMap::new();
         if let Some(list) = kw(k) {
@@ -140,12 +189,27 @@ where
                 *e = (*e).max(imp);
             }
         }
-        kmax += merged.values().copied().max().unwrap_or(0);
+        let m = merged.values().copied().max().unwrap_or(0);
+        kmax += m;
         for (doc, imp) in merged {
             *kscore.entry(doc).or_default() += imp;
         }
+        match title(k) {
+            Some(t) => {
+                ttotal += t.w;
+                for &doc in &t.docs {
+                    *tscore.entry(doc).or_default() += t.w;
+                }
+            }
+            None => ttotal += title_none,
+        }
     }
-    let mut docs: Vec<u32> = best.keys().chain(kscore.keys()).copied().collect();
+    let mut docs: Vec<u32> = best
+        .keys()
+        .chain(kscore.keys())
+        .chain(tscore.keys())
+        .copied()
+        .collect();
     docs.sort_unstable();
     docs.dedup();
     let mut out: Vec<Ranked> = docs
@@ -159,7 +223,11 @@ where
                 Some(&k) if kmax > 0 => f64::from(k) / f64::from(kmax),
                 _ => 0.0,
             };
-            let score = ((s + LAMBDA * kn) * 1e9).round() / 1e9;
+            let tn = match tscore.get(&doc) {
+                Some(&t) if ttotal > 0 => f64::from(t) / f64::from(ttotal),
+                _ => 0.0,
+            };
+            let score = ((s + LAMBDA * kn + MU * tn) * 1e9).round() / 1e9;
             Ranked {
                 doc,
                 score,

@@ -1,8 +1,12 @@
 //! Loaded site -> search documents: what each entry contributes to the index, as plain text.
 
+use std::borrow::Cow;
+
+use crate::entry::Entry;
 use crate::load::Site;
 use crate::markdown::plain_text;
 
+use super::index::Source;
 use super::{Doc, Index};
 
 /// One result of `kbgen lookup`, as its JSON format prints it.
@@ -19,13 +23,12 @@ pub struct Match {
 
 /// Searches a loaded site's entries for `text`, best first.
 pub fn lookup_matches(site: &Site, text: &str, limit: usize) -> Vec<Match> {
-    let docs = docs(site);
-    let index = Index::new(&docs);
+    let index = Index::for_site_query(site, text);
     index
         .lookup(text, limit)
         .into_iter()
         .map(|hit| {
-            let d = &docs[hit.doc];
+            let d = index.display(&hit);
             Match {
                 id: d.id.clone(),
                 title: d.title.clone(),
@@ -39,32 +42,54 @@ pub fn lookup_matches(site: &Site, text: &str, limit: usize) -> Vec<Match> {
 
 /// The search documents of a loaded site, in entry order (by id).
 pub fn docs(site: &Site) -> Vec<Doc> {
-    site.entries
-        .iter()
-        .map(|e| {
-            let mut parts: Vec<String> = vec![plain_text(&e.body)];
-            for list in [&e.causes, &e.fixes, &e.checks, &e.steps, &e.prevention] {
-                parts.extend(list.iter().map(|m| plain_text(m)));
-            }
-            parts.extend(e.evidence.iter().map(|m| plain_text(m)));
-            for f in &e.faq {
-                parts.push(f.q.clone());
-                parts.push(plain_text(&f.a));
-            }
-            Doc {
-                id: e.id.clone(),
-                url: format!("{}/", e.id),
-                title: e.title.clone(),
-                summary: e.summary.clone(),
-                platform: site
-                    .platforms
-                    .get(&e.platform)
-                    .map_or_else(|| e.platform.clone(), |p| p.name.clone()),
-                tags: e.tags.clone(),
-                signatures: e.signatures.clone(),
-                quick_fix: e.quick_fix.as_deref().map(plain_text).unwrap_or_default(),
-                text: parts.join("\n"),
-            }
-        })
-        .collect()
+    site.entries.iter().map(|e| doc(site, e, true)).collect()
+}
+
+/// The site's entries as an index [`Source`]: each document is made when the index reads it.
+pub(crate) struct SiteDocs<'a>(pub &'a Site);
+
+impl Source for SiteDocs<'_> {
+    fn len(&self) -> usize {
+        self.0.entries.len()
+    }
+    fn id(&self, i: usize) -> &str {
+        &self.0.entries[i].id
+    }
+    fn doc(&self, i: usize) -> Cow<'_, Doc> {
+        Cow::Owned(doc(self.0, &self.0.entries[i], true))
+    }
+    fn display(&self, i: usize) -> Cow<'_, Doc> {
+        Cow::Owned(doc(self.0, &self.0.entries[i], false))
+    }
+}
+
+/// An entry as a search document; `text` (the plain text of the body and the lists) only when
+/// `with_text`.
+fn doc(site: &Site, e: &Entry, with_text: bool) -> Doc {
+    let mut parts: Vec<String> = Vec::new();
+    if with_text {
+        parts.push(plain_text(&e.body));
+        for list in [&e.causes, &e.fixes, &e.checks, &e.steps, &e.prevention] {
+            parts.extend(list.iter().map(|m| plain_text(m)));
+        }
+        parts.extend(e.evidence.iter().map(|m| plain_text(m)));
+        for f in &e.faq {
+            parts.push(f.q.clone());
+            parts.push(plain_text(&f.a));
+        }
+    }
+    Doc {
+        id: e.id.clone(),
+        url: format!("{}/", e.id),
+        title: e.title.clone(),
+        summary: e.summary.clone(),
+        platform: site
+            .platforms
+            .get(&e.platform)
+            .map_or_else(|| e.platform.clone(), |p| p.name.clone()),
+        tags: e.tags.clone(),
+        signatures: e.signatures.clone(),
+        quick_fix: e.quick_fix.as_deref().map(plain_text).unwrap_or_default(),
+        text: parts.join("\n"),
+    }
 }

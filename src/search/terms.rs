@@ -1,0 +1,352 @@
+//! Pass 1 of the index build: a chunk of entries -> a chunk-local vocabulary and, per entry, its
+//! field lengths, a compact list of its words with their counts per field, and the features of
+//! each signature (words and word pairs, as local word ids). Nothing is kept per token: a
+//! chunk's text is read once and dropped. [`merge`] then joins the chunks' vocabularies into
+//! one, sorted, so a word's id is its rank.
+//!
+//! A term list is varint-packed, `local word id, field mask, count per field` (usually 4 bytes
+//! a word), so pass 2 can read every entry's terms again without tokenizing.
+//! It is cut into [`PARTS`] segments by a hash of the word, so pass 2 can split the vocabulary
+//! between threads and each thread reads only its segments.
+
+use std::hash::BuildHasher;
+
+use rayon::prelude::*;
+
+use super::Doc;
+use super::hash::FxMap;
+use super::index::MAX_SIGS;
+use super::normalize::{each_token, is_placeholder};
+
+/// Keyword fields and their boosts: title, platform, tags, signatures, summary, quick fix,
+/// text, id words.
+pub(crate) const FIELDS: [f64; 8] = [3.0, 1.5, 2.0, 2.0, 1.5, 1.0, 1.0, 1.0];
+const SIG_FIELD: usize = 3;
+/// Vocabulary partitions of pass 2.
+pub(crate) const PARTS: usize = 8;
+
+/// The second half of a single word's signature feature key (`word << 32 | WORD`); a word
+/// pair's key is `first << 32 | second`.
+pub(crate) const WORD: u32 = u32::MAX;
+
+/// Which words pass 1 keeps; every word is counted in its field's length either way, and the
+/// words of signatures are always kept. `kbgen lookup` keeps only what its query looks up,
+/// which gives the same postings for those words at a fraction of the cost.
+#[derive(Default)]
+pub(crate) enum Keep {
+    #[default]
+    All,
+    Only {
+        words: Vec<String>,
+        /// Words longer than this that start with it are kept too.
+        prefix: Option<String>,
+    },
+}
+
+impl Keep {
+    fn keeps(&self, w: &str) -> bool {
+        match self {
+            Keep::All => true,
+            Keep::Only { words, prefix } => {
+                words.iter().any(|x| x == w)
+                    || prefix
+                        .as_deref()
+                        .is_some_and(|p| w.len() > p.len() && w.starts_with(p))
+            }
+        }
+    }
+}
+
+/// The words of a chunk: local id, and how many entries of the chunk have each word.
+#[derive(Default)]
+pub(crate) struct Vocab {
+    ids: FxMap<String, u32>,
+    df: Vec<u32>,
+    /// The word's partition (a hash of the word, so the same in every chunk).
+    part: Vec<u8>,
+}
+
+impl Vocab {
+    fn intern(&mut self, w: &str) -> u32 {
+        if let Some(&id) = self.ids.get(w) {
+            return id;
+        }
+        let id = self.df.len() as u32;
+        self.ids.insert(w.to_string(), id);
+        self.df.push(0);
+        self.part
+            .push((self.ids.hasher().hash_one(w) % PARTS as u64) as u8);
+        id
+    }
+}
+
+/// One entry after pass 1.
+pub(crate) struct DocStats {
+    /// Words per keyword field.
+    pub lens: [u32; FIELDS.len()],
+    packed: Vec<u8>,
+    /// Where each partition's segment of `packed` starts.
+    starts: [u32; PARTS],
+    /// Per indexed signature: its distinct words and word pairs, as feature keys of local
+    /// word ids (see [`WORD`]).
+    pub sigs: Vec<Vec<u64>>,
+}
+
+impl DocStats {
+    /// Calls `f(local word id, count per field)` for each distinct word of partition `part`.
+    pub fn each_term(&self, part: usize, mut f: impl FnMut(u32, &[u32; FIELDS.len()])) {
+        let end = self
+            .starts
+            .get(part + 1)
+            .map_or(self.packed.len(), |&e| e as usize);
+        let mut r = Reader {
+            bytes: &self.packed[..end],
+            at: self.starts[part] as usize,
+        };
+        while r.at < r.bytes.len() {
+            let id = r.varint();
+            let mask = r.bytes[r.at];
+            r.at += 1;
+            let mut counts = [0u32; FIELDS.len()];
+            for (k, c) in counts.iter_mut().enumerate() {
+                if mask & (1 << k) != 0 {
+                    *c = r.varint();
+                }
+            }
+            f(id, &counts);
+        }
+    }
+}
+
+struct Reader<'a> {
+    bytes: &'a [u8],
+    at: usize,
+}
+
+impl Reader<'_> {
+    fn varint(&mut self) -> u32 {
+        let mut v = 0u32;
+        let mut shift = 0;
+        loop {
+            let b = self.bytes[self.at];
+            self.at += 1;
+            v |= u32::from(b & 0x7f) << shift;
+            if b < 0x80 {
+                return v;
+            }
+            shift += 7;
+        }
+    }
+}
+
+fn put_varint(out: &mut Vec<u8>, mut v: u32) {
+    while v >= 0x80 {
+        out.push((v as u8 & 0x7f) | 0x80);
+        v >>= 7;
+    }
+    out.push(v as u8);
+}
+
+/// Pass 1 over a run of entries.
+#[derive(Default)]
+pub(crate) struct Chunk {
+    pub kw: Vocab,
+    pub docs: Vec<DocStats>,
+    /// Local word id -> its index in `current` (`u32::MAX`: not in the current entry).
+    slot: Vec<u32>,
+    current: Vec<(u32, [u32; FIELDS.len()])>,
+}
+
+impl Chunk {
+    fn count(&mut self, field: usize, word: &str) {
+        let id = self.kw.intern(word);
+        if self.slot.len() <= id as usize {
+            self.slot.resize(id as usize + 1, u32::MAX);
+        }
+        let s = &mut self.slot[id as usize];
+        if *s == u32::MAX {
+            *s = self.current.len() as u32;
+            self.current.push((id, [0; FIELDS.len()]));
+        }
+        self.current[*s as usize].1[field] += 1;
+    }
+
+    /// Tokenizes `d` and appends its [`DocStats`].
+    pub fn add(&mut self, d: &Doc, keep: &Keep) {
+        let mut lens = [0u32; FIELDS.len()];
+        let mut sigs = Vec::new();
+        for s in d.signatures.iter().take(MAX_SIGS) {
+            let mut toks: Vec<String> = Vec::new();
+            each_token(s, &mut |t| toks.push(t.to_string()));
+            for t in toks.iter().filter(|t| !is_placeholder(t)) {
+                lens[SIG_FIELD] += 1;
+                self.count(SIG_FIELD, t);
+            }
+            sigs.push(self.features(&toks));
+        }
+        let tags = d.tags.join(" ");
+        let id_words = d.id.replace(['/', '-'], " ");
+        let fields: [(usize, &str); 7] = [
+            (0, &d.title),
+            (1, &d.platform),
+            (2, &tags),
+            (4, &d.summary),
+            (5, &d.quick_fix),
+            (6, &d.text),
+            (7, &id_words),
+        ];
+        for (f, text) in fields {
+            each_token(text, &mut |t| {
+                if !is_placeholder(t) {
+                    lens[f] += 1;
+                    if keep.keeps(t) {
+                        self.count(f, t);
+                    }
+                }
+            });
+        }
+        let mut current = std::mem::take(&mut self.current);
+        // Grouped by partition (a counting sort), words in the order the entry first has them.
+        let part = &self.kw.part;
+        let mut starts = [0u32; PARTS];
+        for (id, _) in &current {
+            if let Some(next) = starts.get_mut(usize::from(part[*id as usize]) + 1) {
+                *next += 1;
+            }
+        }
+        for p in 1..PARTS {
+            starts[p] += starts[p - 1];
+        }
+        let mut order = vec![0u32; current.len()];
+        let mut fill = starts;
+        for (k, (id, _)) in current.iter().enumerate() {
+            let f = &mut fill[usize::from(part[*id as usize])];
+            order[*f as usize] = k as u32;
+            *f += 1;
+        }
+        let mut packed = Vec::with_capacity(current.len() * 4);
+        let mut at_part = 0;
+        for (n, &k) in order.iter().enumerate() {
+            let (id, counts) = &current[k as usize];
+            while at_part + 1 < PARTS && starts[at_part + 1] as usize <= n {
+                at_part += 1;
+                starts[at_part] = packed.len() as u32;
+            }
+            self.slot[*id as usize] = u32::MAX;
+            self.kw.df[*id as usize] += 1;
+            put_varint(&mut packed, *id);
+            let mask = counts
+                .iter()
+                .enumerate()
+                .filter(|(_, c)| **c > 0)
+                .fold(0u8, |m, (k, _)| m | (1 << k));
+            packed.push(mask);
+            for &c in counts.iter().filter(|&&c| c > 0) {
+                put_varint(&mut packed, c);
+            }
+        }
+        while at_part + 1 < PARTS {
+            at_part += 1;
+            starts[at_part] = packed.len() as u32;
+        }
+        current.clear();
+        self.current = current;
+        self.docs.push(DocStats {
+            lens,
+            packed,
+            starts,
+            sigs,
+        });
+    }
+
+    /// The distinct words and word pairs of a signature's tokens, as feature keys.
+    fn features(&mut self, toks: &[String]) -> Vec<u64> {
+        let mut keys: Vec<u64> = Vec::new();
+        let mut prev: Option<u32> = None;
+        for t in toks {
+            if is_placeholder(t) {
+                prev = None;
+                continue;
+            }
+            let id = self.kw.intern(t);
+            keys.push(u64::from(id) << 32 | u64::from(WORD));
+            if let Some(p) = prev {
+                keys.push(u64::from(p) << 32 | u64::from(id));
+            }
+            prev = Some(id);
+        }
+        keys.sort_unstable();
+        keys.dedup();
+        keys
+    }
+
+    /// Drops what only pass 1 needs.
+    pub fn finish(&mut self) {
+        self.slot = Vec::new();
+        self.current = Vec::new();
+    }
+}
+
+/// The chunks' vocabularies joined: words sorted (a word's id is its rank), the number of
+/// entries with each, each chunk's local -> global id map, and each word's partition with its
+/// rank among the partition's words.
+pub(crate) struct Merged {
+    pub words: Vec<String>,
+    pub df: Vec<u32>,
+    pub remap: Vec<Vec<u32>>,
+    pub part: Vec<(u8, u32)>,
+}
+
+/// Joins the chunks' vocabularies (they are emptied).
+pub(crate) fn merge(chunks: &mut [Chunk]) -> Merged {
+    let mut ids: FxMap<String, u32> = FxMap::default();
+    let mut df: Vec<u32> = Vec::new();
+    let mut part: Vec<u8> = Vec::new();
+    let mut remap: Vec<Vec<u32>> = Vec::with_capacity(chunks.len());
+    for c in chunks.iter_mut() {
+        let v = std::mem::take(&mut c.kw);
+        let mut local: Vec<(String, u32)> = v.ids.into_iter().collect();
+        local.sort_unstable_by_key(|x| x.1);
+        let mut map = Vec::with_capacity(local.len());
+        for (w, l) in local {
+            let g = match ids.get(w.as_str()) {
+                Some(&g) => g,
+                None => {
+                    let g = df.len() as u32;
+                    ids.insert(w, g);
+                    df.push(0);
+                    part.push(v.part[l as usize]);
+                    g
+                }
+            };
+            df[g as usize] += v.df[l as usize];
+            map.push(g);
+        }
+        remap.push(map);
+    }
+    // Ids by rank: the same words give the same ids, whatever the chunks.
+    let mut sorted: Vec<(String, u32)> = ids.into_iter().collect();
+    sorted.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    let mut rank = vec![0u32; sorted.len()];
+    for (r, (_, g)) in sorted.iter().enumerate() {
+        rank[*g as usize] = r as u32;
+    }
+    remap
+        .par_iter_mut()
+        .for_each(|m| m.iter_mut().for_each(|g| *g = rank[*g as usize]));
+    let mut per_part = [0u32; PARTS];
+    let mut out_df = Vec::with_capacity(sorted.len());
+    let mut out_part = Vec::with_capacity(sorted.len());
+    for (_, g) in &sorted {
+        let p = part[*g as usize];
+        out_part.push((p, per_part[usize::from(p)]));
+        per_part[usize::from(p)] += 1;
+        out_df.push(df[*g as usize]);
+    }
+    Merged {
+        words: sorted.into_iter().map(|(w, _)| w).collect(),
+        df: out_df,
+        remap,
+        part: out_part,
+    }
+}
