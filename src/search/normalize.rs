@@ -229,6 +229,14 @@ fn strip_ansi(text: &str) -> String {
 
 /// NFKC, typographic quotes and dashes, invisible characters, lower case.
 fn fold(text: &str) -> String {
+    // NFKC leaves ASCII as it is and no folding below applies to it: skip the Unicode tables.
+    if text.is_ascii() {
+        return text.to_ascii_lowercase();
+    }
+    fold_unicode(text)
+}
+
+fn fold_unicode(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.nfkc() {
         match c {
@@ -694,6 +702,14 @@ mod tests {
 
     fn toks(s: &str) -> Vec<String> {
         tokens(s)
+    }
+
+    #[test]
+    fn ascii_fast_path_folds_like_nfkc() {
+        let ascii: String = (0u8..=127).map(char::from).collect();
+        assert_eq!(fold(&ascii), fold_unicode(&ascii));
+        assert_eq!(fold("ABC\u{2019}x"), fold_unicode("ABC\u{2019}x"));
+        assert_eq!(fold("Fi\u{fb01}"), "fifi");
     }
 
     #[test]
