@@ -5,10 +5,10 @@
 //! output exactly as it was. kbgen marks the folders it writes with a
 //! `.kbgen-output` file and refuses to replace a non-empty folder without one.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::io;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Mutex, OnceLock};
 use std::time::Instant;
 
 use rayon::prelude::*;
@@ -128,7 +128,10 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary, Report> {
     remove_if_exists(&staging).map_err(|e| fail(io_diag(&staging, e)))?;
     std::fs::create_dir_all(&staging).map_err(|e| fail(io_diag(&staging, e)))?;
     let written = {
-        let sink = DiskSink { dir: &staging };
+        let sink = DiskSink {
+            dir: &staging,
+            made: Mutex::default(),
+        };
         render_site(&site, &mut templates, &sink)
     };
     let pages = match written {
@@ -140,7 +143,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary, Report> {
             return Err(r);
         }
     };
-    swap_in(&staging, &output).map_err(|e| {
+    timed("swap in", || swap_in(&staging, &output)).map_err(|e| {
         let _ = std::fs::remove_dir_all(&staging);
         fail(io_diag(&output, e))
     })?;
@@ -152,6 +155,19 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary, Report> {
     })
 }
 
+/// Runs `job`; with `KBGEN_TIMINGS` set in the environment, prints how long it took on
+/// stderr (`timing: <what>: 0.123 s`). See docs/benchmarks.md.
+pub(crate) fn timed<T>(what: &str, job: impl FnOnce() -> T) -> T {
+    static ON: OnceLock<bool> = OnceLock::new();
+    if !*ON.get_or_init(|| std::env::var_os("KBGEN_TIMINGS").is_some()) {
+        return job();
+    }
+    let start = Instant::now();
+    let out = job();
+    eprintln!("timing: {what}: {:.3} s", start.elapsed().as_secs_f64());
+    out
+}
+
 /// Where rendered files go: a folder on disk, or memory for `serve`.
 pub trait Sink: Sync {
     /// Stores `bytes` at the site path `path` (`git/foo/index.html`).
@@ -160,13 +176,19 @@ pub trait Sink: Sync {
 
 struct DiskSink<'a> {
     dir: &'a Path,
+    /// Folders known to exist, so that each is made once rather than once per file.
+    made: Mutex<HashSet<PathBuf>>,
 }
 
 impl Sink for DiskSink<'_> {
     fn put(&self, path: &str, bytes: &[u8]) -> io::Result<()> {
         let full = self.dir.join(path);
         if let Some(parent) = full.parent() {
-            std::fs::create_dir_all(parent)?;
+            let made = || self.made.lock().unwrap_or_else(|e| e.into_inner());
+            if !made().contains(parent) {
+                std::fs::create_dir_all(parent)?;
+                made().insert(parent.to_owned());
+            }
         }
         std::fs::write(full, bytes)
     }
@@ -189,11 +211,70 @@ impl Sink for MemorySink {
 }
 
 /// Renders every output file of `site` into `sink`. Returns the number of HTML pages.
+///
+/// The search index is built and written beside the pages, whose work fills the
+/// sequential stretches of its build. Its files (`search/data/`) share no path with a
+/// page; the theme assets and the site's `static/` files are written last, over both.
 pub fn render_site(
     site: &Site,
     templates: &mut Templates,
     sink: &dyn Sink,
 ) -> Result<usize, Vec<Diagnostic>> {
+    let ((pages, mut errors), search_errors) = rayon::join(
+        || timed("pages and feeds", || render_pages(site, templates, sink)),
+        || timed("search index", || write_search_index(site, sink)),
+    );
+    errors.extend(search_errors);
+    errors.extend(timed("assets and static files", || {
+        write_assets(site, sink)
+    }));
+    if errors.is_empty() {
+        Ok(pages)
+    } else {
+        errors.sort_by(|a, b| (&a.file, a.line, &a.message).cmp(&(&b.file, b.line, &b.message)));
+        errors.dedup_by(|a, b| a.file == b.file && a.line == b.line && a.message == b.message);
+        Err(errors)
+    }
+}
+
+/// The search index, sharded so a query fetches only what it needs; written in parallel.
+fn write_search_index(site: &Site, sink: &dyn Sink) -> Vec<Diagnostic> {
+    let files = search::Index::new(&search::docs(site)).static_files();
+    files
+        .par_iter()
+        .filter_map(|(path, bytes)| put_file(sink, path, bytes).err())
+        .collect()
+}
+
+/// Theme assets, then the site's own static/ over them, then the output marker.
+fn write_assets(site: &Site, sink: &dyn Sink) -> Vec<Diagnostic> {
+    let put = |path: &str, bytes: &[u8]| put_file(sink, path, bytes);
+    let mut errors: Vec<Diagnostic> = assets::BUILTIN
+        .iter()
+        .filter_map(|(path, bytes)| put(path, bytes).err())
+        .collect();
+    errors.extend(copy_static(&site.root, &put));
+    errors.extend(
+        put(
+            MARKER,
+            b"This folder is written by kbgen build, which replaces it on every build.\n",
+        )
+        .err(),
+    );
+    errors
+}
+
+fn put_file(sink: &dyn Sink, path: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
+    sink.put(path, bytes)
+        .map_err(|e| Diagnostic::error(path, "io", format!("cannot write output file: {e}")))
+}
+
+/// Every page and feed: the number of HTML pages, and what went wrong.
+fn render_pages(
+    site: &Site,
+    templates: &mut Templates,
+    sink: &dyn Sink,
+) -> (usize, Vec<Diagnostic>) {
     let globals = Globals::new(site);
     templates.set_globals(&globals);
     let templates = &*templates;
@@ -203,10 +284,7 @@ pub fn render_site(
             errors.lock().unwrap_or_else(|e| e.into_inner()).push(d);
         }
     };
-    let put = |path: &str, bytes: &[u8]| -> Result<(), Diagnostic> {
-        sink.put(path, bytes)
-            .map_err(|e| Diagnostic::error(path, "io", format!("cannot write output file: {e}")))
-    };
+    let put = |path: &str, bytes: &[u8]| put_file(sink, path, bytes);
     let page = |template: &str, ctx: &tera::Context, path: &str| -> Result<(), Diagnostic> {
         let html = templates.render(template, ctx)?;
         put(path, html.as_bytes())
@@ -305,32 +383,11 @@ pub fn render_site(
     report(put("atom.xml", feeds::atom(site).as_bytes()));
     report(put("api/entries.json", feeds::api_entries(site).as_bytes()));
 
-    // The search index, sharded so a query fetches only what it needs.
-    let index = search::Index::new(&search::docs(site));
-    for (path, bytes) in index.static_files() {
-        report(put(&path, &bytes));
-    }
-
-    // Theme assets, then the site's own static/ over them.
-    for (path, bytes) in assets::BUILTIN {
-        report(put(path, bytes));
-    }
-    for d in copy_static(&site.root, &put) {
-        report(Err(d));
-    }
-    report(put(
-        MARKER,
-        b"This folder is written by kbgen build, which replaces it on every build.\n",
-    ));
-
-    let mut errors = errors.into_inner().unwrap_or_else(|e| e.into_inner());
-    if errors.is_empty() {
-        Ok(site.entries.len() + site.platforms.len() + globals.categories.len() + 3)
-    } else {
-        errors.sort_by(|a, b| (&a.file, a.line, &a.message).cmp(&(&b.file, b.line, &b.message)));
-        errors.dedup_by(|a, b| a.file == b.file && a.line == b.line && a.message == b.message);
-        Err(errors)
-    }
+    let pages = site.entries.len() + site.platforms.len() + globals.categories.len() + 3;
+    (
+        pages,
+        errors.into_inner().unwrap_or_else(|e| e.into_inner()),
+    )
 }
 
 /// Up to [`PLATFORM_NEIGHBOURS`] other entries of the platform, around `id` in title order.
