@@ -29,6 +29,10 @@ for n in "${sizes[@]}"; do
         exit 2
     fi
 done
+if [ -n "${RUNS:-}" ] && ! [[ $RUNS =~ ^[1-9][0-9]*$ ]]; then
+    echo "bench/run.sh: RUNS must be a positive number; got '$RUNS'" >&2
+    exit 2
+fi
 bench=${BENCH_DIR:-$repo/target/bench}
 hugo_size=10000
 
@@ -196,6 +200,7 @@ for (tool, n), v in sorted(runs.items(), key=lambda kv: kv[0][1]):
     phases = [l.strip()[len("timing: "):] for l in open(f"{sys.argv[3]}/kbgen-{n}-{run}.log") if l.startswith("timing: ")]
     print(f"{n:>8}: " + "; ".join(phases))
 EOF
+echo "load:    $(cut -d' ' -f1-3 /proc/loadavg) (1, 5, 15 min) at the end" | tee -a "$results"
 echo "(results also in $results)" >&2
 
 if [ "${KEEP:-0}" != 1 ]; then
