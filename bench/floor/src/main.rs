@@ -152,7 +152,8 @@ fn write_share(out: &Path, files: &[(u64, String)], pattern: &[u8]) -> Result<u6
         let mut left = *size as usize;
         while left > 0 {
             let n = left.min(pattern.len());
-            f.write_all(&pattern[..n]).map_err(|e| format!("{rel}: {e}"))?;
+            f.write_all(&pattern[..n])
+                .map_err(|e| format!("{rel}: {e}"))?;
             left -= n;
         }
         total += size;
