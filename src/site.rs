@@ -270,8 +270,8 @@ fn put_file(sink: &dyn Sink, path: &str, bytes: &[u8]) -> Result<(), Diagnostic>
 }
 
 /// Every page and feed: the number of HTML pages, and what went wrong.
-fn render_pages(
-    site: &Site,
+fn render_pages<'s>(
+    site: &'s Site,
     templates: &mut Templates,
     sink: &dyn Sink,
 ) -> (usize, Vec<Diagnostic>) {
@@ -301,6 +301,12 @@ fn render_pages(
     for cards in by_platform.values_mut() {
         cards.sort_by(|a, b| a.title.cmp(b.title).then(a.id.cmp(b.id)));
     }
+    // An entry's neighbours in its platform's list. The entry's title is one lookup away,
+    // so its card is found by binary search, not by a scan of the platform per entry.
+    let neighbours = |cards: &[Card<'s>], id: &str| {
+        let title = site.entry(id).map_or("", |e| e.title.as_str());
+        platform_neighbours(cards, title, id)
+    };
 
     // Entry pages, in parallel.
     site.entries.par_iter().for_each(|e| {
@@ -390,9 +396,12 @@ fn render_pages(
     )
 }
 
-/// Up to [`PLATFORM_NEIGHBOURS`] other entries of the platform, around `id` in title order.
-fn neighbours<'a>(cards: &[Card<'a>], id: &str) -> Vec<Card<'a>> {
-    let at = cards.iter().position(|c| c.id == id).unwrap_or(0);
+/// Up to [`PLATFORM_NEIGHBOURS`] other entries of the platform, around the entry
+/// (`title`, `id`) in `cards`, which are sorted by title then id.
+fn platform_neighbours<'a>(cards: &[Card<'a>], title: &str, id: &str) -> Vec<Card<'a>> {
+    let at = cards
+        .binary_search_by(|c| c.title.cmp(title).then(c.id.cmp(id)))
+        .unwrap_or(0);
     let start = at
         .saturating_sub(PLATFORM_NEIGHBOURS / 2)
         .min(cards.len().saturating_sub(PLATFORM_NEIGHBOURS + 1));
@@ -542,6 +551,46 @@ fn io_diag(path: &Path, e: io::Error) -> Diagnostic {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn card<'a>(id: &'a str, title: &'a str) -> Card<'a> {
+        Card {
+            id,
+            title,
+            summary: "",
+            url: String::new(),
+            platform: "p",
+            platform_name: "P",
+            signature: "",
+            updated: String::new(),
+        }
+    }
+
+    #[test]
+    fn platform_neighbours_match_a_scan_of_the_list() {
+        // Titles repeat, so the id decides the order between equal titles.
+        let ids: Vec<String> = (0..40).map(|i| format!("p/e{i:02}")).collect();
+        let titles: Vec<String> = (0..40).map(|i| format!("T{}", (i * 7) % 13)).collect();
+        let mut cards: Vec<Card<'_>> = ids.iter().zip(&titles).map(|(i, t)| card(i, t)).collect();
+        cards.sort_by(|a, b| a.title.cmp(b.title).then(a.id.cmp(b.id)));
+        for (k, c) in cards.iter().enumerate() {
+            let got: Vec<&str> = platform_neighbours(&cards, c.title, c.id)
+                .iter()
+                .map(|n| n.id)
+                .collect();
+            let start = k
+                .saturating_sub(PLATFORM_NEIGHBOURS / 2)
+                .min(cards.len() - PLATFORM_NEIGHBOURS - 1);
+            let want: Vec<&str> = cards[start..start + PLATFORM_NEIGHBOURS + 1]
+                .iter()
+                .map(|n| n.id)
+                .filter(|id| *id != c.id)
+                .collect();
+            assert_eq!(got, want, "around {}", c.id);
+        }
+        let small = &cards[..3];
+        let got = platform_neighbours(small, small[1].title, small[1].id);
+        assert_eq!(got.len(), 2);
+    }
 
     #[test]
     fn thousands_separators() {
