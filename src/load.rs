@@ -123,7 +123,8 @@ pub fn load(root: &Path, opts: LoadOptions) -> (Option<Site>, Report) {
     let config = load_config(root, &mut report);
     let today = entry::today();
 
-    let (platform_files, record_files, layout) = list_content(root);
+    let (platform_files, record_files, layout) =
+        crate::site::timed("list content", || list_content(root));
     report.extend(layout);
 
     let parsed_platforms: Vec<_> = platform_files
@@ -140,13 +141,17 @@ pub fn load(root: &Path, opts: LoadOptions) -> (Option<Site>, Report) {
         }
     }
 
-    let parsed: Vec<Result<Entry, Vec<Diagnostic>>> = record_files
-        .par_iter()
-        .map(|rec| {
-            let bytes = read_limited(&root.join(&rec.rel), &rec.rel).map_err(|d| vec![*d])?;
-            entry::parse(&bytes, &rec.rel, &rec.platform, &rec.slug, today)
-        })
-        .collect();
+    let parsed: Vec<Result<Entry, Vec<Diagnostic>>> =
+        crate::site::timed("read and parse entries", || {
+            record_files
+                .par_iter()
+                .map(|rec| {
+                    let bytes =
+                        read_limited(&root.join(&rec.rel), &rec.rel).map_err(|d| vec![*d])?;
+                    entry::parse(&bytes, &rec.rel, &rec.platform, &rec.slug, today)
+                })
+                .collect()
+        });
 
     let mut entries = Vec::with_capacity(parsed.len());
     let mut unparsed = Vec::new();

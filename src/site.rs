@@ -5,10 +5,10 @@
 //! output exactly as it was. kbgen marks the folders it writes with a
 //! `.kbgen-output` file and refuses to replace a non-empty folder without one.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::io;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Mutex, OnceLock};
 use std::time::Instant;
 
 use rayon::prelude::*;
@@ -216,7 +216,10 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary, Report> {
     remove_if_exists(&staging).map_err(|e| fail(io_diag(&staging, e)))?;
     std::fs::create_dir_all(&staging).map_err(|e| fail(io_diag(&staging, e)))?;
     let written = {
-        let sink = DiskSink { dir: &staging };
+        let sink = DiskSink {
+            dir: &staging,
+            made: Mutex::default(),
+        };
         render_site(&site, &mut templates, &sink)
     };
     let pages = match written {
@@ -228,7 +231,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary, Report> {
             return Err(r);
         }
     };
-    swap_in(&staging, &output).map_err(|e| {
+    timed("swap in", || swap_in(&staging, &output)).map_err(|e| {
         let _ = std::fs::remove_dir_all(&staging);
         fail(io_diag(&output, e))
     })?;
@@ -240,6 +243,19 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary, Report> {
     })
 }
 
+/// Runs `job`; with `KBGEN_TIMINGS` set in the environment, prints how long it took on
+/// stderr (`timing: <what>: 0.123 s`). See docs/benchmarks.md.
+pub(crate) fn timed<T>(what: &str, job: impl FnOnce() -> T) -> T {
+    static ON: OnceLock<bool> = OnceLock::new();
+    if !*ON.get_or_init(|| std::env::var_os("KBGEN_TIMINGS").is_some()) {
+        return job();
+    }
+    let start = Instant::now();
+    let out = job();
+    eprintln!("timing: {what}: {:.3} s", start.elapsed().as_secs_f64());
+    out
+}
+
 /// Where rendered files go: a folder on disk, or memory for `serve`.
 pub trait Sink: Sync {
     /// Stores `bytes` at the site path `path` (`git/foo/index.html`).
@@ -248,13 +264,19 @@ pub trait Sink: Sync {
 
 struct DiskSink<'a> {
     dir: &'a Path,
+    /// Folders known to exist, so that each is made once rather than once per file.
+    made: Mutex<HashSet<PathBuf>>,
 }
 
 impl Sink for DiskSink<'_> {
     fn put(&self, path: &str, bytes: &[u8]) -> io::Result<()> {
         let full = self.dir.join(path);
         if let Some(parent) = full.parent() {
-            std::fs::create_dir_all(parent)?;
+            let made = || self.made.lock().unwrap_or_else(|e| e.into_inner());
+            if !made().contains(parent) {
+                std::fs::create_dir_all(parent)?;
+                made().insert(parent.to_owned());
+            }
         }
         std::fs::write(full, bytes)
     }
@@ -277,11 +299,70 @@ impl Sink for MemorySink {
 }
 
 /// Renders every output file of `site` into `sink`. Returns the number of HTML pages.
+///
+/// The search index is built and written beside the pages, whose work fills the
+/// sequential stretches of its build. Its files (`search/data/`) share no path with a
+/// page; the theme assets and the site's `static/` files are written last, over both.
 pub fn render_site(
     site: &Site,
     templates: &mut Templates,
     sink: &dyn Sink,
 ) -> Result<usize, Vec<Diagnostic>> {
+    let ((pages, mut errors), search_errors) = rayon::join(
+        || timed("pages and feeds", || render_pages(site, templates, sink)),
+        || timed("search index", || write_search_index(site, sink)),
+    );
+    errors.extend(search_errors);
+    errors.extend(timed("assets and static files", || {
+        write_assets(site, sink)
+    }));
+    if errors.is_empty() {
+        Ok(pages)
+    } else {
+        errors.sort_by(|a, b| (&a.file, a.line, &a.message).cmp(&(&b.file, b.line, &b.message)));
+        errors.dedup_by(|a, b| a.file == b.file && a.line == b.line && a.message == b.message);
+        Err(errors)
+    }
+}
+
+/// The search index, sharded so a query fetches only what it needs; written in parallel.
+fn write_search_index(site: &Site, sink: &dyn Sink) -> Vec<Diagnostic> {
+    let files = search::Index::for_site(site).static_files();
+    files
+        .par_iter()
+        .filter_map(|(path, bytes)| put_file(sink, path, bytes).err())
+        .collect()
+}
+
+/// Theme assets, then the site's own static/ over them, then the output marker.
+fn write_assets(site: &Site, sink: &dyn Sink) -> Vec<Diagnostic> {
+    let put = |path: &str, bytes: &[u8]| put_file(sink, path, bytes);
+    let mut errors: Vec<Diagnostic> = assets::BUILTIN
+        .iter()
+        .filter_map(|(path, bytes)| put(path, bytes).err())
+        .collect();
+    errors.extend(copy_static(&site.root, &put));
+    errors.extend(
+        put(
+            MARKER,
+            b"This folder is written by kbgen build, which replaces it on every build.\n",
+        )
+        .err(),
+    );
+    errors
+}
+
+fn put_file(sink: &dyn Sink, path: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
+    sink.put(path, bytes)
+        .map_err(|e| Diagnostic::error(path, "io", format!("cannot write output file: {e}")))
+}
+
+/// Every page and feed: the number of HTML pages, and what went wrong.
+fn render_pages<'s>(
+    site: &'s Site,
+    templates: &mut Templates,
+    sink: &dyn Sink,
+) -> (usize, Vec<Diagnostic>) {
     let globals = Globals::new(site);
     templates.set_globals(&globals);
     let templates = &*templates;
@@ -291,10 +372,7 @@ pub fn render_site(
             errors.lock().unwrap_or_else(|e| e.into_inner()).push(d);
         }
     };
-    let put = |path: &str, bytes: &[u8]| -> Result<(), Diagnostic> {
-        sink.put(path, bytes)
-            .map_err(|e| Diagnostic::error(path, "io", format!("cannot write output file: {e}")))
-    };
+    let put = |path: &str, bytes: &[u8]| put_file(sink, path, bytes);
     let page = |template: &str, ctx: &tera::Context, path: &str| -> Result<(), Diagnostic> {
         let html = templates.render(template, ctx)?;
         put(path, html.as_bytes())
@@ -311,6 +389,12 @@ pub fn render_site(
     for cards in by_platform.values_mut() {
         cards.sort_by(|a, b| a.title.cmp(b.title).then(a.id.cmp(b.id)));
     }
+    // An entry's neighbours in its platform's list. The entry's title is one lookup away,
+    // so its card is found by binary search, not by a scan of the platform per entry.
+    let neighbours = |cards: &[Card<'s>], id: &str| {
+        let title = site.entry(id).map_or("", |e| e.title.as_str());
+        platform_neighbours(cards, title, id)
+    };
 
     // Entry pages, in parallel.
     site.entries.par_iter().for_each(|e| {
@@ -402,37 +486,19 @@ pub fn render_site(
     report(put("atom.xml", feeds::atom(site).as_bytes()));
     report(put("api/entries.json", feeds::api_entries(site).as_bytes()));
 
-    // The search index, sharded so a query fetches only what it needs.
-    let index = search::Index::for_site(site);
-    for (path, bytes) in index.static_files() {
-        report(put(&path, &bytes));
-    }
-
-    // Theme assets, then the site's own static/ over them.
-    for (path, bytes) in assets::BUILTIN {
-        report(put(path, bytes));
-    }
-    for d in copy_static(&site.root, &put) {
-        report(Err(d));
-    }
-    report(put(
-        MARKER,
-        b"This folder is written by kbgen build, which replaces it on every build.\n",
-    ));
-
-    let mut errors = errors.into_inner().unwrap_or_else(|e| e.into_inner());
-    if errors.is_empty() {
-        Ok(site.entries.len() + site.platforms.len() + globals.categories.len() + 3)
-    } else {
-        errors.sort_by(|a, b| (&a.file, a.line, &a.message).cmp(&(&b.file, b.line, &b.message)));
-        errors.dedup_by(|a, b| a.file == b.file && a.line == b.line && a.message == b.message);
-        Err(errors)
-    }
+    let pages = site.entries.len() + site.platforms.len() + globals.categories.len() + 3;
+    (
+        pages,
+        errors.into_inner().unwrap_or_else(|e| e.into_inner()),
+    )
 }
 
-/// Up to [`PLATFORM_NEIGHBOURS`] other entries of the platform, around `id` in title order.
-fn neighbours<'a>(cards: &[Card<'a>], id: &str) -> Vec<Card<'a>> {
-    let at = cards.iter().position(|c| c.id == id).unwrap_or(0);
+/// Up to [`PLATFORM_NEIGHBOURS`] other entries of the platform, around the entry
+/// (`title`, `id`) in `cards`, which are sorted by title then id.
+fn platform_neighbours<'a>(cards: &[Card<'a>], title: &str, id: &str) -> Vec<Card<'a>> {
+    let at = cards
+        .binary_search_by(|c| c.title.cmp(title).then(c.id.cmp(id)))
+        .unwrap_or(0);
     let start = at
         .saturating_sub(PLATFORM_NEIGHBOURS / 2)
         .min(cards.len().saturating_sub(PLATFORM_NEIGHBOURS + 1));
@@ -582,6 +648,46 @@ fn io_diag(path: &Path, e: io::Error) -> Diagnostic {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn card<'a>(id: &'a str, title: &'a str) -> Card<'a> {
+        Card {
+            id,
+            title,
+            summary: "",
+            url: String::new(),
+            platform: "p",
+            platform_name: "P",
+            signature: "",
+            updated: String::new(),
+        }
+    }
+
+    #[test]
+    fn platform_neighbours_match_a_scan_of_the_list() {
+        // Titles repeat, so the id decides the order between equal titles.
+        let ids: Vec<String> = (0..40).map(|i| format!("p/e{i:02}")).collect();
+        let titles: Vec<String> = (0..40).map(|i| format!("T{}", (i * 7) % 13)).collect();
+        let mut cards: Vec<Card<'_>> = ids.iter().zip(&titles).map(|(i, t)| card(i, t)).collect();
+        cards.sort_by(|a, b| a.title.cmp(b.title).then(a.id.cmp(b.id)));
+        for (k, c) in cards.iter().enumerate() {
+            let got: Vec<&str> = platform_neighbours(&cards, c.title, c.id)
+                .iter()
+                .map(|n| n.id)
+                .collect();
+            let start = k
+                .saturating_sub(PLATFORM_NEIGHBOURS / 2)
+                .min(cards.len() - PLATFORM_NEIGHBOURS - 1);
+            let want: Vec<&str> = cards[start..start + PLATFORM_NEIGHBOURS + 1]
+                .iter()
+                .map(|n| n.id)
+                .filter(|id| *id != c.id)
+                .collect();
+            assert_eq!(got, want, "around {}", c.id);
+        }
+        let small = &cards[..3];
+        let got = platform_neighbours(small, small[1].title, small[1].id);
+        assert_eq!(got.len(), 2);
+    }
 
     #[test]
     fn thousands_separators() {

@@ -1,0 +1,210 @@
+#!/usr/bin/env bash
+# bench/run.sh: how fast kbgen builds synthetic knowledge bases, beside Hugo and the I/O floor.
+#
+# usage: bench/run.sh [SIZE...]          default: 1000 10000 100000
+#
+# For each size it generates a KB with bench/synth.py (kept between runs), then times, in
+# interleaved rounds, `kbgen build`, the I/O floor (bench/floor: read every input, write files
+# of the same paths and sizes as kbgen's output, nothing else) and, at 10,000 entries, Hugo on
+# the same content. Each timed run writes into a new folder; nothing is deleted until the end.
+# It prints wall time (median of the runs), entries per second, peak RSS and CPU time from
+# /usr/bin/time -v, output size and file count, then the targets of docs/benchmarks.md.
+#
+# environment:
+#   RUNS=N       timed runs per tool and size (default: 3 up to 10,000 entries, 1 above)
+#   HUGO=0       skip Hugo (default: run it at 10,000 entries if `hugo` is installed)
+#   BENCH_DIR=D  where KBs, outputs and results go (default: target/bench)
+#   KEEP=1       keep the outputs (default: delete them at the end)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+repo=$(pwd)
+
+sizes=("$@")
+if [ ${#sizes[@]} -eq 0 ]; then
+    sizes=(1000 10000 100000)
+fi
+for n in "${sizes[@]}"; do
+    if ! [[ $n =~ ^[1-9][0-9]*$ ]]; then
+        echo "bench/run.sh: sizes are entry counts like 1000; got '$n'" >&2
+        exit 2
+    fi
+done
+if [ -n "${RUNS:-}" ] && ! [[ $RUNS =~ ^[1-9][0-9]*$ ]]; then
+    echo "bench/run.sh: RUNS must be a positive number; got '$RUNS'" >&2
+    exit 2
+fi
+bench=${BENCH_DIR:-$repo/target/bench}
+hugo_size=10000
+
+if ! /usr/bin/time -v true 2>/dev/null; then
+    echo "bench/run.sh: needs GNU time at /usr/bin/time (apt-get install -y time)" >&2
+    exit 2
+fi
+command -v python3 >/dev/null || { echo "bench/run.sh: needs python3" >&2; exit 2; }
+use_hugo=1
+if [ "${HUGO:-1}" = 0 ]; then
+    use_hugo=0
+elif ! command -v hugo >/dev/null; then
+    echo "note: hugo is not installed (apt-get install -y hugo); skipping the comparison" >&2
+    use_hugo=0
+fi
+
+echo "== building kbgen and the floor (release)" >&2
+cargo build --release --quiet --bin kbgen
+cargo build --release --quiet --manifest-path bench/floor/Cargo.toml --target-dir "$repo/target"
+kbgen=$repo/target/release/kbgen
+floor=$repo/target/release/kbgen-bench-floor
+
+mkdir -p "$bench"
+outs=$bench/out
+results=$bench/results.txt
+if [ -d "$outs" ]; then
+    echo "== removing the outputs of an earlier run" >&2
+    rm -rf "$outs"
+    date +%s >"$bench/.last-cleanup"
+fi
+if [ -f "$bench/.last-cleanup" ]; then
+    ago=$(($(date +%s) - $(cat "$bench/.last-cleanup")))
+    if [ "$ago" -lt 360 ]; then
+        echo "warning: bench outputs were deleted ${ago} s ago. ext4 without a journal does not reuse" \
+            "recently freed inodes for 1-6 minutes, which slows file creation; figures may be high." >&2
+    fi
+fi
+mkdir -p "$outs"
+
+# The machine, for docs/benchmarks.md.
+{
+    echo "date:    $(date -u +%Y-%m-%dT%H:%MZ)"
+    echo "commit:  $(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet HEAD 2>/dev/null || echo ' (modified)')"
+    echo "cpu:     $(nproc) x $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)"
+    echo "memory:  $(awk '/MemTotal/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo)"
+    echo "kernel:  $(uname -r); $(df -T "$outs" | awk 'NR == 2 {print $2}') at $(df "$outs" | awk 'NR == 2 {print $6}')"
+    echo "rustc:   $(rustc --version)"
+    if [ "$use_hugo" = 1 ]; then echo "hugo:    $(hugo version)"; fi
+    echo "load:    $(cut -d' ' -f1-3 /proc/loadavg) (1, 5, 15 min) at start"
+} | tee "$results"
+
+# gen DIALECT N DIR: a synthetic KB, regenerated only when synth.py or N changed.
+gen() {
+    local dialect=$1 n=$2 dir=$3 stamp
+    stamp="$(sha256sum bench/synth.py | cut -d' ' -f1) $dialect $n"
+    if [ -f "$dir/.synth-stamp" ] && [ "$(cat "$dir/.synth-stamp")" = "$stamp" ]; then
+        return
+    fi
+    echo "== generating $n entries ($dialect) in $dir" >&2
+    rm -rf "$dir"
+    python3 bench/synth.py "$n" "$dir" --dialect "$dialect"
+    echo "$stamp" >"$dir/.synth-stamp"
+}
+
+# timed TOOL N RUN CMD...: runs CMD under /usr/bin/time -v; appends "TOOL N RUN wall rss_kb cpu_s".
+timed() {
+    local tool=$1 n=$2 run=$3 log
+    shift 3
+    log=$outs/$tool-$n-$run.time
+    sync
+    if ! /usr/bin/time -v -o "$log" "$@" >"$outs/$tool-$n-$run.log" 2>&1; then
+        echo "bench/run.sh: $tool failed at $n entries; see $outs/$tool-$n-$run.log" >&2
+        cat "$outs/$tool-$n-$run.log" >&2
+        exit 1
+    fi
+    awk -v tool="$tool" -v n="$n" -v run="$run" '
+        /Elapsed \(wall clock\)/ {
+            k = split($NF, t, ":"); wall = 0
+            for (i = 1; i <= k; i++) wall = wall * 60 + t[i]
+        }
+        /Maximum resident set size/ { rss = $NF }
+        /User time/ { cpu += $NF }
+        /System time/ { cpu += $NF }
+        END { printf "%s %s %s %.2f %d %.2f\n", tool, n, run, wall, rss, cpu }
+    ' "$log" >>"$bench/runs.txt"
+}
+
+# size TOOL N DIR: "bytes files" of an output folder.
+size_of() {
+    echo "$1 $2 $(du -sb "$3" | cut -f1) $(find "$3" -type f | wc -l)" >>"$bench/sizes.txt"
+}
+
+: >"$bench/runs.txt"
+: >"$bench/sizes.txt"
+for n in "${sizes[@]}"; do
+    runs=${RUNS:-$([ "$n" -le 10000 ] && echo 3 || echo 1)}
+    kb=$bench/kb-$n
+    gen kbgen "$n" "$kb"
+    hugo_here=0
+    if [ "$use_hugo" = 1 ] && [ "$n" = "$hugo_size" ]; then
+        hugo_here=1
+        gen hugo "$n" "$bench/hugo-$n"
+    fi
+    echo "== $n entries: $runs round(s) of kbgen, floor$([ "$hugo_here" = 1 ] && echo ", hugo")" >&2
+    # Warm the page cache so every tool reads its inputs from memory.
+    find "$kb" -type f -exec cat {} + >/dev/null
+    [ "$hugo_here" = 0 ] || find "$bench/hugo-$n" -type f -exec cat {} + >/dev/null
+    for run in $(seq 1 "$runs"); do
+        out=$outs/kbgen-$n-$run
+        timed kbgen "$n" "$run" env KBGEN_TIMINGS=1 "$kbgen" build --root "$kb" --output "$out"
+        if [ "$run" = 1 ]; then
+            size_of kbgen "$n" "$out"
+            (cd "$out" && find . -type f -printf '%s\t%P\n' | LC_ALL=C sort -t "$(printf '\t')" -k2) >"$outs/manifest-$n.tsv"
+        fi
+        timed floor "$n" "$run" "$floor" "$kb" "$outs/manifest-$n.tsv" "$outs/floor-$n-$run"
+        if [ "$hugo_here" = 1 ]; then
+            timed hugo "$n" "$run" hugo --quiet --source "$bench/hugo-$n" --destination "$outs/hugo-$n-$run"
+            [ "$run" != 1 ] || size_of hugo "$n" "$outs/hugo-$n-$run"
+        fi
+    done
+done
+
+# The table: medians over the runs.
+python3 - "$bench/runs.txt" "$bench/sizes.txt" "$outs" <<'EOF' | tee -a "$results"
+import statistics, sys
+runs, sizes = {}, {}
+for line in open(sys.argv[1]):
+    tool, n, _run, wall, rss, cpu = line.split()
+    runs.setdefault((tool, int(n)), []).append((float(wall), int(rss), float(cpu)))
+for line in open(sys.argv[2]):
+    tool, n, size, files = line.split()
+    sizes[(tool, int(n))] = (int(size), int(files))
+med = {k: (statistics.median(w for w, _, _ in v), max(r for _, r, _ in v), statistics.median(c for _, _, c in v))
+       for k, v in runs.items()}
+print()
+print(f"{'entries':>8} {'tool':<6} {'wall s':>7} {'entries/s':>10} {'peak RSS MB':>12} {'CPU s':>6} "
+      f"{'output MB':>10} {'files':>8}   runs (wall s)")
+for (tool, n), (wall, rss, cpu) in sorted(med.items(), key=lambda kv: (kv[0][1], ["kbgen", "floor", "hugo"].index(kv[0][0]))):
+    size, files = sizes.get((tool if tool != "floor" else "kbgen", n), (0, 0))
+    each = " ".join(f"{w:.2f}" for w, _, _ in runs[(tool, n)])
+    print(f"{n:>8} {tool:<6} {wall:>7.2f} {n / wall if wall else 0:>10,.0f} {rss / 1024:>12.0f} {cpu:>6.2f} "
+          f"{size / 1e6:>10.1f} {files:>8}   {each}")
+print()
+def check(label, value, limit, unit=""):
+    if value is None:
+        print(f"  {label}: not measured")
+    else:
+        print(f"  {label}: {value:.2f}{unit} (target <= {limit}{unit}) {'ok' if value <= limit else 'MISSED'}")
+k = lambda n: med.get(("kbgen", n))
+print("targets:")
+ratio = k(10000)[0] / med[("hugo", 10000)][0] if k(10000) and ("hugo", 10000) in med else None
+check("kbgen/Hugo wall time at 10,000 entries", ratio, 0.1)
+check("kbgen peak RSS at 10,000 entries", k(10000)[1] / 1024 if k(10000) else None, 300, " MB")
+check("kbgen peak RSS at 100,000 entries", k(100000)[1] / 1024 if k(100000) else None, 1024, " MB")
+check("kbgen 100,000 / 10,000 wall time", k(100000)[0] / k(10000)[0] if k(100000) and k(10000) else None, 11)
+floor = med.get(("floor", 10000))
+check("kbgen/floor wall time at 10,000 entries", k(10000)[0] / floor[0] if k(10000) and floor else None, 2)
+print()
+print("kbgen phases (KBGEN_TIMINGS) of its median run; the search index runs beside the pages:")
+for (tool, n), v in sorted(runs.items(), key=lambda kv: kv[0][1]):
+    if tool != "kbgen":
+        continue
+    order = sorted(range(len(v)), key=lambda i: v[i][0])
+    run = order[(len(order) - 1) // 2] + 1
+    phases = [l.strip()[len("timing: "):] for l in open(f"{sys.argv[3]}/kbgen-{n}-{run}.log") if l.startswith("timing: ")]
+    print(f"{n:>8}: " + "; ".join(phases))
+EOF
+echo "load:    $(cut -d' ' -f1-3 /proc/loadavg) (1, 5, 15 min) at the end" | tee -a "$results"
+echo "(results also in $results)" >&2
+
+if [ "${KEEP:-0}" != 1 ]; then
+    echo "== removing outputs (not timed)" >&2
+    rm -rf "$outs"
+    date +%s >"$bench/.last-cleanup"
+fi
