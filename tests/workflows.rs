@@ -151,7 +151,14 @@ fn this_repositorys_ci_runs_tests_check_and_build_on_pull_requests() {
     let wf = repo(".github/workflows/ci.yml");
     assert_ci(&wf, "ci.yml");
     let runs = runs(&wf);
-    assert!(runs.contains("cargo test --locked"));
+    // The test job runs .ci/run, which runs the README's test command and the browser tests.
+    assert!(runs.contains(".ci/run"));
+    let ci_run =
+        std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(".ci/run"))
+            .unwrap();
+    assert!(ci_run.contains("\ncargo test --locked\n"));
+    assert!(ci_run.contains("node tests/browser/check.mjs"));
+    assert!(ci_run.contains("cd tests/search-browser"));
     assert!(runs.contains("cargo build --release --locked"));
     assert!(runs.contains("./target/release/kbgen check --strict --format github"));
 }

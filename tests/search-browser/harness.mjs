@@ -3,7 +3,7 @@
 // Chromium (Debian `chromium`) driven by puppeteer-core.
 //
 // Environment: KBGEN_BIN (default target/release/kbgen, built with cargo when missing),
-// CHROMIUM (default /usr/bin/chromium).
+// CHROME_PATH or CHROMIUM (default /usr/bin/chromium).
 import { createServer } from "node:http";
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
@@ -64,7 +64,7 @@ export async function start() {
     });
   }
   const browser = await puppeteer.launch({
-    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+    executablePath: process.env.CHROME_PATH ?? process.env.CHROMIUM ?? "/usr/bin/chromium",
     headless: true,
     userDataDir: join(work, "profile"),
     args: [
