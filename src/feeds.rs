@@ -11,7 +11,7 @@ use crate::load::Site;
 /// How many entries the Atom feed carries.
 pub const FEED_ENTRIES: usize = 50;
 
-/// Escapes text for XML content and attribute values.
+/// Escapes text for XML (and HTML) content and attribute values.
 pub fn xml_escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {

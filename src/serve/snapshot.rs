@@ -150,25 +150,9 @@ fn error_page(report: &Report, text: &str, version: u64) -> Bytes {
          </style>\n</head>\n<body>\n<h1>{title}</h1>\n\
          <p>kbgen serve is still running and watching your files: fix the problems below and save; this page reloads by itself.</p>\n\
          <pre>{}</pre>\n</body>\n</html>\n",
-        escape(text)
+        crate::feeds::xml_escape(text)
     );
     inject(html.as_bytes(), version)
-}
-
-/// Escapes text for HTML content and attribute values.
-pub fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 /// The Content-Type of a site path, from its extension.
@@ -210,14 +194,6 @@ mod tests {
         );
         let out = inject(b"no body", 1);
         assert!(out.ends_with(b"data-kbgen-version=\"1\"></script>\n"));
-    }
-
-    #[test]
-    fn escape_covers_markup_and_quotes() {
-        assert_eq!(
-            escape("<script>alert('x&\"y')</script>"),
-            "&lt;script&gt;alert(&#39;x&amp;&quot;y&#39;)&lt;/script&gt;"
-        );
     }
 
     #[test]
