@@ -3,11 +3,12 @@
 
 usage: bench/search/buried.py [N] [--work DIR]      (N defaults to 10000)
 
-Makes DIR/buried-N: shared/bench/synth.py's N entries plus content/ of this repository, with
+Makes DIR/buried-N: bench/synth.py's N entries (a copy of shared/bench/synth.py) plus content/ of this repository, with
 the categories of both kbgen.yaml files; builds it with the release kbgen; then runs
 tests/search/kb-queries.json through `kbgen lookup`'s index (the ignored cargo test
 kb_query_set_recall_buried) and through the browser's search.js (bench/search/measure.mjs).
-Prints recall@1 per kind for both, and the bytes a cold query fetches.
+Prints recall@1 per kind for both, and the bytes a cold query fetches; exits non-zero when
+either recall@1 is below 0.95.
 """
 import argparse
 import json
@@ -50,6 +51,8 @@ def main():
         print(m.stderr)
     if r.returncode != 0:
         sys.exit(r.returncode)
+    if d["recall1"] < 0.95:
+        sys.exit(f"browser search recall@1 {d['recall1']:.3f} is below 0.95")
 
 
 if __name__ == "__main__":

@@ -8,16 +8,17 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
 SYNTH_CANDIDATES = [
     os.environ.get("KBGEN_SYNTH", ""),
+    # The copy kept in this repository (bench/run.sh uses it too), so a clone needs nothing else.
+    os.path.join(REPO, "bench", "synth.py"),
     os.path.join(REPO, "..", "shared", "bench", "synth.py"),
-    "/work/shared/bench/synth.py",
 ]
 
 
 def synth():
-    """shared/bench/synth.py as a module (KBGEN_SYNTH overrides where it is)."""
+    """bench/synth.py (a copy of shared/bench/synth.py) as a module; KBGEN_SYNTH overrides it."""
     path = next((p for p in SYNTH_CANDIDATES if p and os.path.exists(p)), None)
     if path is None:
-        raise SystemExit("synth.py not found: set KBGEN_SYNTH to shared/bench/synth.py")
+        raise SystemExit("synth.py not found: set KBGEN_SYNTH to a copy of shared/bench/synth.py")
     spec = importlib.util.spec_from_file_location("synth", path)
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)
