@@ -6,13 +6,12 @@
 //! resolve it into an [`Entry`] whose every field the renderer can trust. Every
 //! problem found in one file is reported, with the line of the original file.
 
-use std::collections::BTreeMap;
-
 use jiff::civil::Date;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::diagnostic::Diagnostic;
+use crate::positions::{Positions, PositionsBuilder};
 pub use crate::url::check_url;
 use crate::yaml::{self, Spanned};
 
@@ -148,15 +147,15 @@ pub struct Entry {
     /// The line of the original file on which the body starts.
     pub body_line: u32,
     /// Where each field was written: `updated`, `causes[2]`, `sources[0].url`, ...
-    pub positions: BTreeMap<String, (u32, u32)>,
+    pub positions: Positions,
 }
 
 impl Entry {
     /// Where `field` was written, falling back to the field's own key.
     pub fn pos(&self, field: &str) -> Option<(u32, u32)> {
-        self.positions.get(field).copied().or_else(|| {
+        self.positions.get(field).or_else(|| {
             let base = field.split(['[', '.']).next()?;
-            self.positions.get(base).copied()
+            self.positions.get(base)
         })
     }
 }
@@ -377,7 +376,7 @@ struct Resolve<'a> {
 fn resolve(raw: RawEntry, r: Resolve<'_>) -> Result<Entry, Vec<Diagnostic>> {
     let file = r.file;
     let mut diags = Vec::new();
-    let mut positions = BTreeMap::new();
+    let mut positions = PositionsBuilder::default();
     let mut err = |rule, field: String, pos: (u32, u32), msg: String| {
         diags.push(
             Diagnostic::error(file, rule, msg)
@@ -386,11 +385,10 @@ fn resolve(raw: RawEntry, r: Resolve<'_>) -> Result<Entry, Vec<Diagnostic>> {
         );
     };
 
-    let text_field =
-        |name: &str, v: &Spanned<String>, positions: &mut BTreeMap<String, (u32, u32)>| {
-            positions.insert(name.to_owned(), v.pos());
-            v.value.trim().to_owned()
-        };
+    let text_field = |name: &str, v: &Spanned<String>, positions: &mut PositionsBuilder| {
+        positions.insert(name, v.pos());
+        v.value.trim().to_owned()
+    };
     let title = text_field("title", &raw.title, &mut positions);
     let summary = text_field("summary", &raw.summary, &mut positions);
     for (name, value, pos) in [
@@ -414,10 +412,10 @@ fn resolve(raw: RawEntry, r: Resolve<'_>) -> Result<Entry, Vec<Diagnostic>> {
         }
     }
 
-    positions.insert("signatures".into(), raw.signatures.pos());
+    positions.insert("signatures", raw.signatures.pos());
     let mut signatures = Vec::new();
     for (i, s) in raw.signatures.value.iter().enumerate() {
-        positions.insert(format!("signatures[{i}]"), s.pos());
+        positions.insert(&format!("signatures[{i}]"), s.pos());
         // Signatures are verbatim: only a trailing newline from a `|` block scalar is dropped.
         let sig = s.value.trim_end_matches('\n');
         if sig.trim().is_empty() {
@@ -440,7 +438,7 @@ fn resolve(raw: RawEntry, r: Resolve<'_>) -> Result<Entry, Vec<Diagnostic>> {
         );
     }
 
-    positions.insert("updated".into(), raw.updated.pos());
+    positions.insert("updated", raw.updated.pos());
     let updated = match parse_date(&raw.updated.value.0) {
         Ok(d) if d > r.today => {
             err(
@@ -463,7 +461,7 @@ fn resolve(raw: RawEntry, r: Resolve<'_>) -> Result<Entry, Vec<Diagnostic>> {
 
     let mut tags = Vec::new();
     for (i, t) in raw.tags.iter().flatten().enumerate() {
-        positions.insert(format!("tags[{i}]"), t.pos());
+        positions.insert(&format!("tags[{i}]"), t.pos());
         if is_slug(&t.value) {
             tags.push(t.value.clone());
         } else {
@@ -480,14 +478,14 @@ fn resolve(raw: RawEntry, r: Resolve<'_>) -> Result<Entry, Vec<Diagnostic>> {
         let mut out = Vec::new();
         for (i, item) in items.iter().flatten().enumerate() {
             if !item.value.trim().is_empty() {
-                positions.insert(format!("{name}[{}]", out.len()), item.pos());
+                positions.insert(&format!("{name}[{}]", out.len()), item.pos());
                 out.push(item.value.trim().to_owned());
             } else if i == 0 {
-                positions.entry(name.to_owned()).or_insert(item.pos());
+                positions.or_insert(name, item.pos());
             }
         }
         if let Some(first) = items.iter().flatten().next() {
-            positions.entry(name.to_owned()).or_insert(first.pos());
+            positions.or_insert(name, first.pos());
         }
         out
     };
@@ -499,7 +497,7 @@ fn resolve(raw: RawEntry, r: Resolve<'_>) -> Result<Entry, Vec<Diagnostic>> {
 
     let mut optional = |name: &str, v: &Option<Spanned<String>>| {
         let v = v.as_ref()?;
-        positions.insert(name.to_owned(), v.pos());
+        positions.insert(name, v.pos());
         Some(v.value.trim().to_owned()).filter(|s| !s.is_empty())
     };
     let quick_fix = optional("quick_fix", &raw.quick_fix);
@@ -508,8 +506,8 @@ fn resolve(raw: RawEntry, r: Resolve<'_>) -> Result<Entry, Vec<Diagnostic>> {
 
     let mut sources = Vec::new();
     for (i, s) in raw.sources.iter().flatten().enumerate() {
-        positions.insert(format!("sources[{i}]"), s.pos());
-        positions.insert(format!("sources[{i}].url"), s.value.url.pos());
+        positions.insert(&format!("sources[{i}]"), s.pos());
+        positions.insert(&format!("sources[{i}].url"), s.value.url.pos());
         let title = s.value.title.value.trim().to_owned();
         let url = s.value.url.value.trim().to_owned();
         if title.is_empty() {
@@ -533,9 +531,9 @@ fn resolve(raw: RawEntry, r: Resolve<'_>) -> Result<Entry, Vec<Diagnostic>> {
 
     let mut faq = Vec::new();
     for (i, f) in raw.faq.iter().flatten().enumerate() {
-        positions.insert(format!("faq[{i}]"), f.pos());
-        positions.insert(format!("faq[{i}].q"), f.value.q.pos());
-        positions.insert(format!("faq[{i}].a"), f.value.a.pos());
+        positions.insert(&format!("faq[{i}]"), f.pos());
+        positions.insert(&format!("faq[{i}].q"), f.value.q.pos());
+        positions.insert(&format!("faq[{i}].a"), f.value.a.pos());
         let q = f.value.q.value.trim().to_owned();
         let a = f.value.a.value.trim().to_owned();
         if q.is_empty() || a.is_empty() {
@@ -552,7 +550,7 @@ fn resolve(raw: RawEntry, r: Resolve<'_>) -> Result<Entry, Vec<Diagnostic>> {
 
     let mut related = Vec::new();
     for (i, rel) in raw.related.iter().flatten().enumerate() {
-        positions.insert(format!("related[{i}]"), rel.pos());
+        positions.insert(&format!("related[{i}]"), rel.pos());
         let id = rel.value.trim();
         match id.split_once('/') {
             Some((p, s)) if is_slug(p) && is_slug(s) => related.push(id.to_owned()),
@@ -612,7 +610,7 @@ fn resolve(raw: RawEntry, r: Resolve<'_>) -> Result<Entry, Vec<Diagnostic>> {
         draft: raw.draft.unwrap_or(false),
         body,
         body_line,
-        positions,
+        positions: positions.finish(),
     })
 }
 
