@@ -325,13 +325,18 @@ pub fn render_site(
     }
 }
 
-/// The search index, sharded so a query fetches only what it needs; written in parallel.
+/// The search index, sharded so a query fetches only what it needs; written in parallel,
+/// a batch of files at a time.
 fn write_search_index(site: &Site, sink: &dyn Sink) -> Vec<Diagnostic> {
-    let files = search::Index::for_site(site).static_files();
-    files
-        .par_iter()
-        .filter_map(|(path, bytes)| put_file(sink, path, bytes).err())
-        .collect()
+    let mut errors = Vec::new();
+    search::Index::for_site(site).each_static_batch(&mut |files| {
+        errors.par_extend(
+            files
+                .par_iter()
+                .filter_map(|(path, bytes)| put_file(sink, path, bytes).err()),
+        );
+    });
+    errors
 }
 
 /// Theme assets, then the site's own static/ over them, then the output marker.
