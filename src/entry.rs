@@ -142,12 +142,26 @@ pub struct Entry {
     pub faq: Vec<Faq>,
     pub related: Vec<String>,
     pub draft: bool,
-    /// Markdown.
+    /// Markdown; empty after [`Site::release`](crate::Site::release), which leaves it in
+    /// its file: read it with [`Site::body`](crate::Site::body).
     pub body: String,
+    /// Where a `.md` record's body is in its decoded file (see [`BodySpan`]).
+    pub body_span: Option<BodySpan>,
     /// The line of the original file on which the body starts.
     pub body_line: u32,
     /// Where each field was written: `updated`, `causes[2]`, `sources[0].url`, ...
     pub positions: Positions,
+}
+
+/// Where the (trimmed) body of a `.md` record is in the decoded text of its file, and that
+/// text's length, so that it can be read back after it was let go of.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BodySpan {
+    pub start: u32,
+    pub end: u32,
+    pub text_len: u32,
+    /// The body is not held in [`Entry::body`] but left in the file.
+    pub released: bool,
 }
 
 impl Entry {
@@ -235,6 +249,8 @@ fn byte_pos(bytes: &[u8], i: usize) -> (u32, u32) {
 pub struct Split<'a> {
     pub yaml: String,
     pub body: &'a str,
+    /// Where `body` starts in the text.
+    pub body_start: usize,
     pub body_line: u32,
 }
 
@@ -259,10 +275,11 @@ pub fn split_front_matter<'a>(text: &'a str, file: &str) -> Result<Split<'a>, Bo
         let bare = line.trim_end();
         if bare == "---" || bare == "..." {
             let yaml = format!("\n{}", &text[first.len()..offset]);
-            let body = &text[offset + line.len()..];
+            let body_start = offset + line.len();
             return Ok(Split {
                 yaml,
-                body,
+                body: &text[body_start..],
+                body_start,
                 body_line: line_no + 1,
             });
         }
@@ -307,11 +324,23 @@ pub fn parse(
 ) -> Result<Entry, Vec<Diagnostic>> {
     let text = decode(bytes, file).map_err(|d| vec![*d])?;
     let is_md = file.ends_with(".md");
-    let (yaml_text, body, body_line) = if is_md {
+    let (yaml_text, body, body_line, body_span) = if is_md {
         let split = split_front_matter(&text, file).map_err(|d| vec![*d])?;
-        (split.yaml, split.body.to_owned(), split.body_line)
+        let start = split.body_start + (split.body.len() - split.body.trim_start().len());
+        let span = BodySpan {
+            start: start as u32,
+            end: (start + split.body.trim().len()) as u32,
+            text_len: text.len() as u32,
+            released: false,
+        };
+        (
+            split.yaml,
+            split.body.to_owned(),
+            split.body_line,
+            Some(span),
+        )
     } else {
-        (text.clone(), String::new(), 0)
+        (text.clone(), String::new(), 0, None)
     };
     if yaml_text
         .lines()
@@ -341,6 +370,7 @@ pub fn parse(
             slug,
             body,
             body_line,
+            body_span,
             is_md,
             today,
         },
@@ -369,6 +399,7 @@ struct Resolve<'a> {
     slug: &'a str,
     body: String,
     body_line: u32,
+    body_span: Option<BodySpan>,
     is_md: bool,
     today: Date,
 }
@@ -610,6 +641,7 @@ fn resolve(raw: RawEntry, r: Resolve<'_>) -> Result<Entry, Vec<Diagnostic>> {
         draft: raw.draft.unwrap_or(false),
         body,
         body_line,
+        body_span: r.body_span,
         positions: positions.finish(),
     })
 }
@@ -654,6 +686,9 @@ mod tests {
         assert_eq!(e.body, "Body");
         assert_eq!(e.body_line, 8, "the first non-blank line of the body");
         assert_eq!(e.pos("updated"), Some((5, 10)));
+        let span = e.body_span.unwrap();
+        assert_eq!(&MIN[span.start as usize..span.end as usize], e.body);
+        assert_eq!(span.text_len as usize, MIN.len());
     }
 
     #[test]

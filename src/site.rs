@@ -210,7 +210,8 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary, Report> {
     };
     check_output_folder(root, &output, opts.force).map_err(fail)?;
 
-    let (site, mut templates) = prepare(root, opts.drafts, opts.base_url.as_deref())?;
+    let (mut site, mut templates) = prepare(root, opts.drafts, opts.base_url.as_deref())?;
+    site.release();
 
     let staging = sibling(&output, "tmp");
     remove_if_exists(&staging).map_err(|e| fail(io_diag(&staging, e)))?;
@@ -405,7 +406,11 @@ fn render_pages<'s>(
     site.entries.par_iter().for_each(|e| {
         let cards = by_platform.get(e.platform.as_str());
         let others = cards.map(|c| neighbours(c, &e.id)).unwrap_or_default();
-        let vars = render::entry_vars(site, e, others, cards.map_or(0, Vec::len));
+        let body = match site.body(e) {
+            Ok(body) => body,
+            Err(d) => return report(Err(d)),
+        };
+        let vars = render::entry_vars(site, e, &body, others, cards.map_or(0, Vec::len));
         let mut ctx =
             render::page_context("entry", &e.title, &e.summary, &format!("{}/", e.id), site);
         ctx.insert("entry", &vars);

@@ -322,3 +322,48 @@ fn the_command_line_exit_codes() {
     assert_eq!(out.status.code(), Some(1));
     assert!(text(&out).contains("no kbgen.yaml"), "{}", text(&out));
 }
+
+/// A build lets go of the entries' bodies after the checks and reads them back from the
+/// files (`Site::release`); the pages must be what they are with the bodies held.
+#[test]
+fn pages_are_the_same_with_bodies_read_back() {
+    use kbgen::site::{MemorySink, prepare, render_site};
+    let render = |release: bool| {
+        let (mut site, mut templates) = prepare(&fixture("site"), false, None).unwrap();
+        if release {
+            site.release();
+            let md: Vec<_> = site
+                .entries
+                .iter()
+                .filter(|e| e.file.ends_with(".md"))
+                .collect();
+            assert!(!md.is_empty() && md.iter().all(|e| e.body.is_empty()));
+        }
+        let sink = MemorySink::default();
+        render_site(&site, &mut templates, &sink).unwrap();
+        sink.files.into_inner().unwrap()
+    };
+    let held = render(false);
+    assert!(held.len() > 20);
+    assert_eq!(held, render(true));
+}
+
+#[test]
+fn a_body_changed_after_loading_is_an_error_not_a_wrong_page() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("site");
+    common::copy_tree(&fixture("site"), &root);
+    let (mut site, _) = kbgen::site::prepare(&root, false, None).unwrap();
+    site.release();
+    let e = site
+        .entries
+        .iter()
+        .find(|e| e.file.ends_with(".md"))
+        .unwrap();
+    assert!(!site.body(e).unwrap().is_empty());
+    let path = root.join(&e.file);
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, format!("{text}\nOne more line.\n")).unwrap();
+    let err = site.body(e).unwrap_err();
+    assert!(err.message.contains("changed during the build"), "{err:?}");
+}
