@@ -186,18 +186,23 @@ pub fn load(root: &Path, opts: LoadOptions) -> (Option<Site>, Report) {
                 .collect()
         });
 
-    let mut entries = Vec::with_capacity(parsed.len());
     let mut unparsed = Vec::new();
-    for (result, rec) in parsed.into_iter().zip(&record_files) {
-        match result {
-            Ok(e) => entries.push(e),
+    // Collected in place: the entries reuse the results' buffer rather than a second one.
+    let mut entries: Vec<Entry> = parsed
+        .into_iter()
+        .enumerate()
+        .filter_map(|(i, result)| match result {
+            Ok(e) => Some(e),
             Err(diags) => {
                 report.extend(diags);
+                let rec = &record_files[i];
                 unparsed.push(format!("{}/{}", rec.platform, rec.slug));
+                None
             }
-        }
-    }
-    entries.sort_by(|a, b| a.id.cmp(&b.id).then(a.file.cmp(&b.file)));
+        })
+        .collect();
+    // Files are unique, so an unstable sort gives the one order, without a buffer.
+    entries.sort_unstable_by(|a, b| a.id.cmp(&b.id).then(a.file.cmp(&b.file)));
     report.extend(duplicate_ids(&entries));
     entries.dedup_by(|a, b| a.id == b.id);
     let mut drafts_left_out = Vec::new();
