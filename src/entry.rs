@@ -322,6 +322,19 @@ pub fn parse(
     slug: &str,
     today: Date,
 ) -> Result<Entry, Vec<Diagnostic>> {
+    parse_with(bytes, file, platform, slug, today, true)
+}
+
+/// [`parse`]; without `keep_body`, the body of a `.md` record is left in its file, to be
+/// read back with [`Site::body`](crate::Site::body) (see [`BodySpan`]).
+pub fn parse_with(
+    bytes: &[u8],
+    file: &str,
+    platform: &str,
+    slug: &str,
+    today: Date,
+    keep_body: bool,
+) -> Result<Entry, Vec<Diagnostic>> {
     let text = decode(bytes, file).map_err(|d| vec![*d])?;
     let is_md = file.ends_with(".md");
     let (yaml_text, body, body_line, body_span) = if is_md {
@@ -331,16 +344,11 @@ pub fn parse(
             start: start as u32,
             end: (start + split.body.trim().len()) as u32,
             text_len: text.len() as u32,
-            released: false,
+            released: !keep_body,
         };
-        (
-            split.yaml,
-            split.body.to_owned(),
-            split.body_line,
-            Some(span),
-        )
+        (split.yaml, split.body, split.body_line, Some(span))
     } else {
-        (text.clone(), String::new(), 0, None)
+        (text.clone(), "", 0, None)
     };
     if yaml_text
         .lines()
@@ -397,7 +405,7 @@ struct Resolve<'a> {
     file: &'a str,
     platform: &'a str,
     slug: &'a str,
-    body: String,
+    body: &'a str,
     body_line: u32,
     body_span: Option<BodySpan>,
     is_md: bool,
@@ -603,7 +611,10 @@ fn resolve(raw: RawEntry, r: Resolve<'_>) -> Result<Entry, Vec<Diagnostic>> {
                 "`body` is only for pure-YAML entries; in a .md entry the body is the Markdown after the front matter".into(),
             );
         }
-        r.body.trim().to_owned()
+        match r.body_span {
+            Some(span) if span.released => String::new(),
+            _ => r.body.trim().to_owned(),
+        }
     } else {
         yaml_body.unwrap_or_default()
     };

@@ -118,6 +118,9 @@ impl Site {
 pub struct LoadOptions {
     /// Keep entries marked `draft: true`.
     pub drafts: bool,
+    /// Leave the bodies of `.md` records in their files; [`Site::body`] reads them back.
+    /// A build does, to hold less.
+    pub bodies_in_files: bool,
 }
 
 /// Reads a file as text for a record; refuses huge files before reading them.
@@ -181,7 +184,8 @@ pub fn load(root: &Path, opts: LoadOptions) -> (Option<Site>, Report) {
                 .map(|rec| {
                     let bytes =
                         read_limited(&root.join(&rec.rel), &rec.rel).map_err(|d| vec![*d])?;
-                    entry::parse(&bytes, &rec.rel, &rec.platform, &rec.slug, today)
+                    let keep_body = !opts.bodies_in_files;
+                    entry::parse_with(&bytes, &rec.rel, &rec.platform, &rec.slug, today, keep_body)
                 })
                 .collect()
         });

@@ -99,7 +99,11 @@ pub fn load_checked(root: &Path, opts: LoadOptions) -> (Option<Site>, Report) {
 /// [`template_sample`]) so that a template failing on it is caught with its file
 /// and line, and the content-quality warnings.
 pub fn check(root: &Path) -> Report {
-    let (site, mut report) = load::load(root, LoadOptions { drafts: true });
+    let opts = LoadOptions {
+        drafts: true,
+        ..LoadOptions::default()
+    };
+    let (site, mut report) = load::load(root, opts);
     let Some(site) = site else {
         return report;
     };
@@ -182,7 +186,20 @@ pub fn prepare(
     drafts: bool,
     base_url: Option<&str>,
 ) -> Result<(Site, Templates), Report> {
-    let (site, report) = load_checked(root, LoadOptions { drafts });
+    let opts = LoadOptions {
+        drafts,
+        ..LoadOptions::default()
+    };
+    prepare_with(root, opts, base_url)
+}
+
+/// [`prepare`] with every load option.
+pub fn prepare_with(
+    root: &Path,
+    opts: LoadOptions,
+    base_url: Option<&str>,
+) -> Result<(Site, Templates), Report> {
+    let (site, report) = load_checked(root, opts);
     let mut site = site.ok_or(report)?;
     let fail = |d: Vec<Diagnostic>| {
         let mut r = Report::for_root(root);
@@ -210,7 +227,13 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary, Report> {
     };
     check_output_folder(root, &output, opts.force).map_err(fail)?;
 
-    let (mut site, mut templates) = prepare(root, opts.drafts, opts.base_url.as_deref())?;
+    // The bodies are left in their files and read back per page: at 100,000 entries
+    // they are a quarter of what the loaded site would hold.
+    let load = LoadOptions {
+        drafts: opts.drafts,
+        bodies_in_files: true,
+    };
+    let (mut site, mut templates) = prepare_with(root, load, opts.base_url.as_deref())?;
     site.release();
 
     let staging = sibling(&output, "tmp");
