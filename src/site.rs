@@ -284,7 +284,17 @@ pub(crate) fn timed<T>(what: &str, job: impl FnOnce() -> T) -> T {
 pub trait Sink: Sync {
     /// Stores `bytes` at the site path `path` (`git/foo/index.html`).
     fn put(&self, path: &str, bytes: &[u8]) -> io::Result<()>;
+
+    /// Stores at `path` what `write` writes; a sink that can does so without holding it all.
+    fn put_with(&self, path: &str, write: &WriteFn<'_>) -> io::Result<()> {
+        let mut bytes = Vec::new();
+        write(&mut bytes)?;
+        self.put(path, &bytes)
+    }
 }
+
+/// Writes a file's content, for [`Sink::put_with`].
+pub type WriteFn<'a> = dyn Fn(&mut dyn io::Write) -> io::Result<()> + Sync + 'a;
 
 struct DiskSink<'a> {
     dir: &'a Path,
@@ -292,8 +302,9 @@ struct DiskSink<'a> {
     made: Mutex<HashSet<PathBuf>>,
 }
 
-impl Sink for DiskSink<'_> {
-    fn put(&self, path: &str, bytes: &[u8]) -> io::Result<()> {
+impl DiskSink<'_> {
+    /// The full path of `path`, its folder made.
+    fn path(&self, path: &str) -> io::Result<PathBuf> {
         let full = self.dir.join(path);
         if let Some(parent) = full.parent() {
             let made = || self.made.lock().unwrap_or_else(|e| e.into_inner());
@@ -302,7 +313,20 @@ impl Sink for DiskSink<'_> {
                 made().insert(parent.to_owned());
             }
         }
-        std::fs::write(full, bytes)
+        Ok(full)
+    }
+}
+
+impl Sink for DiskSink<'_> {
+    fn put(&self, path: &str, bytes: &[u8]) -> io::Result<()> {
+        std::fs::write(self.path(path)?, bytes)
+    }
+
+    fn put_with(&self, path: &str, write: &WriteFn<'_>) -> io::Result<()> {
+        let file = std::fs::File::create(self.path(path)?)?;
+        let mut w = io::BufWriter::with_capacity(1 << 16, file);
+        write(&mut w)?;
+        io::Write::flush(&mut w)
     }
 }
 
@@ -382,8 +406,11 @@ fn write_assets(site: &Site, sink: &dyn Sink) -> Vec<Diagnostic> {
 }
 
 fn put_file(sink: &dyn Sink, path: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
-    sink.put(path, bytes)
-        .map_err(|e| Diagnostic::error(path, "io", format!("cannot write output file: {e}")))
+    sink.put(path, bytes).map_err(|e| io_error(path, e))
+}
+
+fn io_error(path: &str, e: io::Error) -> Diagnostic {
+    Diagnostic::error(path, "io", format!("cannot write output file: {e}"))
 }
 
 /// Every page and feed: the number of HTML pages, and what went wrong.
@@ -517,7 +544,10 @@ fn render_pages<'s>(
     ));
     report(put("robots.txt", feeds::robots(site).as_bytes()));
     report(put("atom.xml", feeds::atom(site).as_bytes()));
-    report(put("api/entries.json", feeds::api_entries(site).as_bytes()));
+    report(
+        sink.put_with("api/entries.json", &|w| feeds::write_api_entries(site, w))
+            .map_err(|e| io_error("api/entries.json", e)),
+    );
 
     let pages = site.entries.len() + site.platforms.len() + globals.categories.len() + 3;
     (
