@@ -142,8 +142,8 @@ pub struct Entry {
     pub faq: Vec<Faq>,
     pub related: Vec<String>,
     pub draft: bool,
-    /// Markdown; empty after [`Site::release`](crate::Site::release), which leaves it in
-    /// its file: read it with [`Site::body`](crate::Site::body).
+    /// Markdown; empty when it is left in its file (see [`BodySpan`]): read it with
+    /// [`Site::body`](crate::Site::body).
     pub body: String,
     /// Where a `.md` record's body is in its decoded file (see [`BodySpan`]).
     pub body_span: Option<BodySpan>,

@@ -79,13 +79,17 @@ impl Site {
             .map(|i| &self.entries[i])
     }
 
-    /// Lets go of what only the checks need, for a build: every entry's field positions,
-    /// and the bodies of `.md` records, which [`Site::body`] reads back from their files
-    /// when a page needs them. At 100,000 entries that is about a third of the memory the
-    /// loaded site holds.
-    pub fn release(&mut self) {
+    /// Lets go of what only the checks need, for a build: every entry's field positions.
+    pub fn release_positions(&mut self) {
         for e in &mut self.entries {
             e.positions = Default::default();
+        }
+    }
+
+    /// Lets go of the bodies of `.md` records; [`Site::body`] reads them back from their
+    /// files (as [`LoadOptions::bodies_in_files_over`] does from the start).
+    pub fn release_bodies(&mut self) {
+        for e in &mut self.entries {
             if let Some(span) = &mut e.body_span {
                 span.released = true;
                 e.body = String::new();
@@ -93,12 +97,15 @@ impl Site {
         }
     }
 
-    /// The Markdown body of `e`, read back from its file after [`Site::release`].
+    /// The Markdown body of `e`, read back from its file when it was left there.
     pub fn body<'a>(&self, e: &'a Entry) -> Result<std::borrow::Cow<'a, str>, Diagnostic> {
         let Some(span) = e.body_span.filter(|s| s.released) else {
             return Ok(std::borrow::Cow::Borrowed(&e.body));
         };
-        let bytes = read_limited(&self.root.join(&e.file), &e.file).map_err(|d| *d)?;
+        // The file was read once, within the size limit; its length is checked below.
+        let bytes = std::fs::read(self.root.join(&e.file)).map_err(|err| {
+            Diagnostic::error(&e.file, "io", format!("cannot read the file: {err}"))
+        })?;
         let text = entry::decode(&bytes, &e.file).map_err(|d| *d)?;
         text.get(span.start as usize..span.end as usize)
             .filter(|_| text.len() == span.text_len as usize)
@@ -118,9 +125,10 @@ impl Site {
 pub struct LoadOptions {
     /// Keep entries marked `draft: true`.
     pub drafts: bool,
-    /// Leave the bodies of `.md` records in their files; [`Site::body`] reads them back.
-    /// A build does, to hold less.
-    pub bodies_in_files: bool,
+    /// With more record files than this, leave the bodies of `.md` records in their
+    /// files; [`Site::body`] reads them back. A build does so for large sites, to hold
+    /// less (`None`: always hold them).
+    pub bodies_in_files_over: Option<usize>,
 }
 
 /// Reads a file as text for a record; refuses huge files before reading them.
@@ -184,7 +192,9 @@ pub fn load(root: &Path, opts: LoadOptions) -> (Option<Site>, Report) {
                 .map(|rec| {
                     let bytes =
                         read_limited(&root.join(&rec.rel), &rec.rel).map_err(|d| vec![*d])?;
-                    let keep_body = !opts.bodies_in_files;
+                    let keep_body = opts
+                        .bodies_in_files_over
+                        .is_none_or(|n| record_files.len() <= n);
                     entry::parse_with(&bytes, &rec.rel, &rec.platform, &rec.slug, today, keep_body)
                 })
                 .collect()

@@ -23,6 +23,8 @@ pub const MARKER: &str = ".kbgen-output";
 
 /// How many of the platform's other errors an entry page lists.
 const PLATFORM_NEIGHBOURS: usize = 10;
+/// Up to this many records, a build holds the entries' bodies in memory.
+const BODIES_HELD_UP_TO: usize = 20_000;
 /// How many entries the home page lists as recently updated.
 const RECENT: usize = 12;
 
@@ -227,14 +229,15 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary, Report> {
     };
     check_output_folder(root, &output, opts.force).map_err(fail)?;
 
-    // The bodies are left in their files and read back per page: at 100,000 entries
-    // they are a quarter of what the loaded site would hold.
+    // In a large site the bodies are left in their files and read back per page: at
+    // 100,000 entries they are a quarter of what the loaded site would hold. Reading
+    // them back costs about 5% of a build's CPU, so smaller sites hold them.
     let load = LoadOptions {
         drafts: opts.drafts,
-        bodies_in_files: true,
+        bodies_in_files_over: Some(BODIES_HELD_UP_TO),
     };
     let (mut site, mut templates) = prepare_with(root, load, opts.base_url.as_deref())?;
-    site.release();
+    site.release_positions();
 
     let staging = sibling(&output, "tmp");
     remove_if_exists(&staging).map_err(|e| fail(io_diag(&staging, e)))?;

@@ -323,29 +323,40 @@ fn the_command_line_exit_codes() {
     assert!(text(&out).contains("no kbgen.yaml"), "{}", text(&out));
 }
 
-/// A build lets go of the entries' bodies after the checks and reads them back from the
-/// files (`Site::release`); the pages must be what they are with the bodies held.
+/// A large site is loaded with its bodies left in their files, read back per page
+/// (`LoadOptions::bodies_in_files_over`, `Site::release_bodies`); the pages must be what
+/// they are with the bodies held.
 #[test]
 fn pages_are_the_same_with_bodies_read_back() {
-    use kbgen::site::{MemorySink, prepare, render_site};
-    let render = |release: bool| {
-        let (mut site, mut templates) = prepare(&fixture("site"), false, None).unwrap();
+    use kbgen::LoadOptions;
+    use kbgen::site::{MemorySink, prepare_with, render_site};
+    let render = |over: Option<usize>, release: bool| {
+        let opts = LoadOptions {
+            drafts: false,
+            bodies_in_files_over: over,
+        };
+        let (mut site, mut templates) = prepare_with(&fixture("site"), opts, None).unwrap();
         if release {
-            site.release();
-            let md: Vec<_> = site
-                .entries
-                .iter()
-                .filter(|e| e.file.ends_with(".md"))
-                .collect();
-            assert!(!md.is_empty() && md.iter().all(|e| e.body.is_empty()));
+            site.release_bodies();
         }
+        let md: Vec<_> = site
+            .entries
+            .iter()
+            .filter(|e| e.file.ends_with(".md"))
+            .collect();
+        assert!(!md.is_empty());
+        assert_eq!(
+            md.iter().all(|e| e.body.is_empty()),
+            over.is_some() || release
+        );
         let sink = MemorySink::default();
         render_site(&site, &mut templates, &sink).unwrap();
         sink.files.into_inner().unwrap()
     };
-    let held = render(false);
+    let held = render(None, false);
     assert!(held.len() > 20);
-    assert_eq!(held, render(true));
+    assert_eq!(held, render(None, true));
+    assert_eq!(held, render(Some(0), false));
 }
 
 #[test]
@@ -353,8 +364,11 @@ fn a_body_changed_after_loading_is_an_error_not_a_wrong_page() {
     let tmp = tempfile::tempdir().unwrap();
     let root = tmp.path().join("site");
     common::copy_tree(&fixture("site"), &root);
-    let (mut site, _) = kbgen::site::prepare(&root, false, None).unwrap();
-    site.release();
+    let opts = kbgen::LoadOptions {
+        drafts: false,
+        bodies_in_files_over: Some(0),
+    };
+    let (site, _) = kbgen::site::prepare_with(&root, opts, None).unwrap();
     let e = site
         .entries
         .iter()
