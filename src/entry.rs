@@ -6,13 +6,12 @@
 //! resolve it into an [`Entry`] whose every field the renderer can trust. Every
 //! problem found in one file is reported, with the line of the original file.
 
-use std::collections::BTreeMap;
-
 use jiff::civil::Date;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::diagnostic::Diagnostic;
+use crate::positions::{Positions, PositionsBuilder};
 pub use crate::url::check_url;
 use crate::yaml::{self, Spanned};
 
@@ -143,20 +142,34 @@ pub struct Entry {
     pub faq: Vec<Faq>,
     pub related: Vec<String>,
     pub draft: bool,
-    /// Markdown.
+    /// Markdown; empty when it is left in its file (see [`BodySpan`]): read it with
+    /// [`Site::body`](crate::Site::body).
     pub body: String,
+    /// Where a `.md` record's body is in its decoded file (see [`BodySpan`]).
+    pub body_span: Option<BodySpan>,
     /// The line of the original file on which the body starts.
     pub body_line: u32,
     /// Where each field was written: `updated`, `causes[2]`, `sources[0].url`, ...
-    pub positions: BTreeMap<String, (u32, u32)>,
+    pub positions: Positions,
+}
+
+/// Where the (trimmed) body of a `.md` record is in the decoded text of its file, and that
+/// text's length, so that it can be read back after it was let go of.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BodySpan {
+    pub start: u32,
+    pub end: u32,
+    pub text_len: u32,
+    /// The body is not held in [`Entry::body`] but left in the file.
+    pub released: bool,
 }
 
 impl Entry {
     /// Where `field` was written, falling back to the field's own key.
     pub fn pos(&self, field: &str) -> Option<(u32, u32)> {
-        self.positions.get(field).copied().or_else(|| {
+        self.positions.get(field).or_else(|| {
             let base = field.split(['[', '.']).next()?;
-            self.positions.get(base).copied()
+            self.positions.get(base)
         })
     }
 }
@@ -236,6 +249,8 @@ fn byte_pos(bytes: &[u8], i: usize) -> (u32, u32) {
 pub struct Split<'a> {
     pub yaml: String,
     pub body: &'a str,
+    /// Where `body` starts in the text.
+    pub body_start: usize,
     pub body_line: u32,
 }
 
@@ -260,10 +275,11 @@ pub fn split_front_matter<'a>(text: &'a str, file: &str) -> Result<Split<'a>, Bo
         let bare = line.trim_end();
         if bare == "---" || bare == "..." {
             let yaml = format!("\n{}", &text[first.len()..offset]);
-            let body = &text[offset + line.len()..];
+            let body_start = offset + line.len();
             return Ok(Split {
                 yaml,
-                body,
+                body: &text[body_start..],
+                body_start,
                 body_line: line_no + 1,
             });
         }
@@ -306,13 +322,33 @@ pub fn parse(
     slug: &str,
     today: Date,
 ) -> Result<Entry, Vec<Diagnostic>> {
+    parse_with(bytes, file, platform, slug, today, true)
+}
+
+/// [`parse`]; without `keep_body`, the body of a `.md` record is left in its file, to be
+/// read back with [`Site::body`](crate::Site::body) (see [`BodySpan`]).
+pub fn parse_with(
+    bytes: &[u8],
+    file: &str,
+    platform: &str,
+    slug: &str,
+    today: Date,
+    keep_body: bool,
+) -> Result<Entry, Vec<Diagnostic>> {
     let text = decode(bytes, file).map_err(|d| vec![*d])?;
     let is_md = file.ends_with(".md");
-    let (yaml_text, body, body_line) = if is_md {
+    let (yaml_text, body, body_line, body_span) = if is_md {
         let split = split_front_matter(&text, file).map_err(|d| vec![*d])?;
-        (split.yaml, split.body.to_owned(), split.body_line)
+        let start = split.body_start + (split.body.len() - split.body.trim_start().len());
+        let span = BodySpan {
+            start: start as u32,
+            end: (start + split.body.trim().len()) as u32,
+            text_len: text.len() as u32,
+            released: !keep_body,
+        };
+        (split.yaml, split.body, split.body_line, Some(span))
     } else {
-        (text.clone(), String::new(), 0)
+        (text.clone(), "", 0, None)
     };
     if yaml_text
         .lines()
@@ -342,6 +378,7 @@ pub fn parse(
             slug,
             body,
             body_line,
+            body_span,
             is_md,
             today,
         },
@@ -368,8 +405,9 @@ struct Resolve<'a> {
     file: &'a str,
     platform: &'a str,
     slug: &'a str,
-    body: String,
+    body: &'a str,
     body_line: u32,
+    body_span: Option<BodySpan>,
     is_md: bool,
     today: Date,
 }
@@ -377,7 +415,7 @@ struct Resolve<'a> {
 fn resolve(raw: RawEntry, r: Resolve<'_>) -> Result<Entry, Vec<Diagnostic>> {
     let file = r.file;
     let mut diags = Vec::new();
-    let mut positions = BTreeMap::new();
+    let mut positions = PositionsBuilder::default();
     let mut err = |rule, field: String, pos: (u32, u32), msg: String| {
         diags.push(
             Diagnostic::error(file, rule, msg)
@@ -386,11 +424,10 @@ fn resolve(raw: RawEntry, r: Resolve<'_>) -> Result<Entry, Vec<Diagnostic>> {
         );
     };
 
-    let text_field =
-        |name: &str, v: &Spanned<String>, positions: &mut BTreeMap<String, (u32, u32)>| {
-            positions.insert(name.to_owned(), v.pos());
-            v.value.trim().to_owned()
-        };
+    let text_field = |name: &str, v: &Spanned<String>, positions: &mut PositionsBuilder| {
+        positions.insert(name, v.pos());
+        v.value.trim().to_owned()
+    };
     let title = text_field("title", &raw.title, &mut positions);
     let summary = text_field("summary", &raw.summary, &mut positions);
     for (name, value, pos) in [
@@ -414,10 +451,10 @@ fn resolve(raw: RawEntry, r: Resolve<'_>) -> Result<Entry, Vec<Diagnostic>> {
         }
     }
 
-    positions.insert("signatures".into(), raw.signatures.pos());
+    positions.insert("signatures", raw.signatures.pos());
     let mut signatures = Vec::new();
     for (i, s) in raw.signatures.value.iter().enumerate() {
-        positions.insert(format!("signatures[{i}]"), s.pos());
+        positions.insert(&format!("signatures[{i}]"), s.pos());
         // Signatures are verbatim: only a trailing newline from a `|` block scalar is dropped.
         let sig = s.value.trim_end_matches('\n');
         if sig.trim().is_empty() {
@@ -440,7 +477,7 @@ fn resolve(raw: RawEntry, r: Resolve<'_>) -> Result<Entry, Vec<Diagnostic>> {
         );
     }
 
-    positions.insert("updated".into(), raw.updated.pos());
+    positions.insert("updated", raw.updated.pos());
     let updated = match parse_date(&raw.updated.value.0) {
         Ok(d) if d > r.today => {
             err(
@@ -463,7 +500,7 @@ fn resolve(raw: RawEntry, r: Resolve<'_>) -> Result<Entry, Vec<Diagnostic>> {
 
     let mut tags = Vec::new();
     for (i, t) in raw.tags.iter().flatten().enumerate() {
-        positions.insert(format!("tags[{i}]"), t.pos());
+        positions.insert(&format!("tags[{i}]"), t.pos());
         if is_slug(&t.value) {
             tags.push(t.value.clone());
         } else {
@@ -480,14 +517,14 @@ fn resolve(raw: RawEntry, r: Resolve<'_>) -> Result<Entry, Vec<Diagnostic>> {
         let mut out = Vec::new();
         for (i, item) in items.iter().flatten().enumerate() {
             if !item.value.trim().is_empty() {
-                positions.insert(format!("{name}[{}]", out.len()), item.pos());
+                positions.insert(&format!("{name}[{}]", out.len()), item.pos());
                 out.push(item.value.trim().to_owned());
             } else if i == 0 {
-                positions.entry(name.to_owned()).or_insert(item.pos());
+                positions.or_insert(name, item.pos());
             }
         }
         if let Some(first) = items.iter().flatten().next() {
-            positions.entry(name.to_owned()).or_insert(first.pos());
+            positions.or_insert(name, first.pos());
         }
         out
     };
@@ -499,7 +536,7 @@ fn resolve(raw: RawEntry, r: Resolve<'_>) -> Result<Entry, Vec<Diagnostic>> {
 
     let mut optional = |name: &str, v: &Option<Spanned<String>>| {
         let v = v.as_ref()?;
-        positions.insert(name.to_owned(), v.pos());
+        positions.insert(name, v.pos());
         Some(v.value.trim().to_owned()).filter(|s| !s.is_empty())
     };
     let quick_fix = optional("quick_fix", &raw.quick_fix);
@@ -508,8 +545,8 @@ fn resolve(raw: RawEntry, r: Resolve<'_>) -> Result<Entry, Vec<Diagnostic>> {
 
     let mut sources = Vec::new();
     for (i, s) in raw.sources.iter().flatten().enumerate() {
-        positions.insert(format!("sources[{i}]"), s.pos());
-        positions.insert(format!("sources[{i}].url"), s.value.url.pos());
+        positions.insert(&format!("sources[{i}]"), s.pos());
+        positions.insert(&format!("sources[{i}].url"), s.value.url.pos());
         let title = s.value.title.value.trim().to_owned();
         let url = s.value.url.value.trim().to_owned();
         if title.is_empty() {
@@ -533,9 +570,9 @@ fn resolve(raw: RawEntry, r: Resolve<'_>) -> Result<Entry, Vec<Diagnostic>> {
 
     let mut faq = Vec::new();
     for (i, f) in raw.faq.iter().flatten().enumerate() {
-        positions.insert(format!("faq[{i}]"), f.pos());
-        positions.insert(format!("faq[{i}].q"), f.value.q.pos());
-        positions.insert(format!("faq[{i}].a"), f.value.a.pos());
+        positions.insert(&format!("faq[{i}]"), f.pos());
+        positions.insert(&format!("faq[{i}].q"), f.value.q.pos());
+        positions.insert(&format!("faq[{i}].a"), f.value.a.pos());
         let q = f.value.q.value.trim().to_owned();
         let a = f.value.a.value.trim().to_owned();
         if q.is_empty() || a.is_empty() {
@@ -552,7 +589,7 @@ fn resolve(raw: RawEntry, r: Resolve<'_>) -> Result<Entry, Vec<Diagnostic>> {
 
     let mut related = Vec::new();
     for (i, rel) in raw.related.iter().flatten().enumerate() {
-        positions.insert(format!("related[{i}]"), rel.pos());
+        positions.insert(&format!("related[{i}]"), rel.pos());
         let id = rel.value.trim();
         match id.split_once('/') {
             Some((p, s)) if is_slug(p) && is_slug(s) => related.push(id.to_owned()),
@@ -574,7 +611,10 @@ fn resolve(raw: RawEntry, r: Resolve<'_>) -> Result<Entry, Vec<Diagnostic>> {
                 "`body` is only for pure-YAML entries; in a .md entry the body is the Markdown after the front matter".into(),
             );
         }
-        r.body.trim().to_owned()
+        match r.body_span {
+            Some(span) if span.released => String::new(),
+            _ => r.body.trim().to_owned(),
+        }
     } else {
         yaml_body.unwrap_or_default()
     };
@@ -612,7 +652,8 @@ fn resolve(raw: RawEntry, r: Resolve<'_>) -> Result<Entry, Vec<Diagnostic>> {
         draft: raw.draft.unwrap_or(false),
         body,
         body_line,
-        positions,
+        body_span: r.body_span,
+        positions: positions.finish(),
     })
 }
 
@@ -656,6 +697,9 @@ mod tests {
         assert_eq!(e.body, "Body");
         assert_eq!(e.body_line, 8, "the first non-blank line of the body");
         assert_eq!(e.pos("updated"), Some((5, 10)));
+        let span = e.body_span.unwrap();
+        assert_eq!(&MIN[span.start as usize..span.end as usize], e.body);
+        assert_eq!(span.text_len as usize, MIN.len());
     }
 
     #[test]

@@ -84,6 +84,10 @@ pub fn entry(
 /// JSON that cannot close or confuse the `<script>` element it sits in.
 pub fn script_json(value: &Value) -> String {
     let s = serde_json::to_string(value).expect("JSON values always serialize");
+    // 0xE2 starts U+2028 and U+2029 in UTF-8; text without it and `<>&` is kept as it is.
+    if !s.bytes().any(|b| matches!(b, b'<' | b'>' | b'&' | 0xE2)) {
+        return s;
+    }
     let mut out = String::with_capacity(s.len() + 16);
     for c in s.chars() {
         match c {

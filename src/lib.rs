@@ -21,6 +21,7 @@ pub mod links;
 pub mod load;
 pub mod locate;
 pub mod markdown;
+pub mod positions;
 pub mod prose;
 pub mod quality;
 pub mod render;

@@ -204,7 +204,9 @@ fn edit_distance(a: &str, b: &str) -> usize {
 /// Every link of `e` that leads inside the site.
 fn links_of<'a>(site: &'a Site, e: &'a Entry) -> Vec<Found<'a>> {
     let mut out = Vec::new();
-    for field in prose::markdown_fields(e) {
+    // A body that cannot be read back fails the entry's page, and so the build.
+    let body = site.body(e).unwrap_or_default();
+    for field in prose::markdown_fields_with(e, &body) {
         for (dest, offset) in link_dests(field.text) {
             if let Some(target) = resolve(site, e, &dest) {
                 out.push(Found {
@@ -354,7 +356,7 @@ pub fn page_ids(site: &Site, e: &Entry) -> Vec<String> {
         platform: &e.platform,
         base_path: &site.config.base_path,
     };
-    let body = markdown::render(&e.body, ctx);
+    let body = markdown::render(&site.body(e).unwrap_or_default(), ctx);
     let h2 = body.headings.iter().filter(|h| h.level == 2).count();
     let mut ids: Vec<String> = body.headings.into_iter().map(|h| h.id).collect();
     if let Some(ev) = &e.evidence {

@@ -78,6 +78,46 @@ impl Site {
             .ok()
             .map(|i| &self.entries[i])
     }
+
+    /// Lets go of what only the checks need, for a build: every entry's field positions.
+    pub fn release_positions(&mut self) {
+        for e in &mut self.entries {
+            e.positions = Default::default();
+        }
+    }
+
+    /// Lets go of the bodies of `.md` records; [`Site::body`] reads them back from their
+    /// files (as [`LoadOptions::bodies_in_files_over`] does from the start).
+    pub fn release_bodies(&mut self) {
+        for e in &mut self.entries {
+            if let Some(span) = &mut e.body_span {
+                span.released = true;
+                e.body = String::new();
+            }
+        }
+    }
+
+    /// The Markdown body of `e`, read back from its file when it was left there.
+    pub fn body<'a>(&self, e: &'a Entry) -> Result<std::borrow::Cow<'a, str>, Diagnostic> {
+        let Some(span) = e.body_span.filter(|s| s.released) else {
+            return Ok(std::borrow::Cow::Borrowed(&e.body));
+        };
+        // The file was read once, within the size limit; its length is checked below.
+        let bytes = std::fs::read(self.root.join(&e.file)).map_err(|err| {
+            Diagnostic::error(&e.file, "io", format!("cannot read the file: {err}"))
+        })?;
+        let text = entry::decode(&bytes, &e.file).map_err(|d| *d)?;
+        text.get(span.start as usize..span.end as usize)
+            .filter(|_| text.len() == span.text_len as usize)
+            .map(|body| std::borrow::Cow::Owned(body.to_owned()))
+            .ok_or_else(|| {
+                Diagnostic::error(
+                    &e.file,
+                    "io",
+                    "the file changed during the build; build again",
+                )
+            })
+    }
 }
 
 /// What to load.
@@ -85,6 +125,10 @@ impl Site {
 pub struct LoadOptions {
     /// Keep entries marked `draft: true`.
     pub drafts: bool,
+    /// With more record files than this, leave the bodies of `.md` records in their
+    /// files; [`Site::body`] reads them back. A build does so for large sites, to hold
+    /// less (`None`: always hold them).
+    pub bodies_in_files_over: Option<usize>,
 }
 
 /// Reads a file as text for a record; refuses huge files before reading them.
@@ -148,23 +192,31 @@ pub fn load(root: &Path, opts: LoadOptions) -> (Option<Site>, Report) {
                 .map(|rec| {
                     let bytes =
                         read_limited(&root.join(&rec.rel), &rec.rel).map_err(|d| vec![*d])?;
-                    entry::parse(&bytes, &rec.rel, &rec.platform, &rec.slug, today)
+                    let keep_body = opts
+                        .bodies_in_files_over
+                        .is_none_or(|n| record_files.len() <= n);
+                    entry::parse_with(&bytes, &rec.rel, &rec.platform, &rec.slug, today, keep_body)
                 })
                 .collect()
         });
 
-    let mut entries = Vec::with_capacity(parsed.len());
     let mut unparsed = Vec::new();
-    for (result, rec) in parsed.into_iter().zip(&record_files) {
-        match result {
-            Ok(e) => entries.push(e),
+    // Collected in place: the entries reuse the results' buffer rather than a second one.
+    let mut entries: Vec<Entry> = parsed
+        .into_iter()
+        .enumerate()
+        .filter_map(|(i, result)| match result {
+            Ok(e) => Some(e),
             Err(diags) => {
                 report.extend(diags);
+                let rec = &record_files[i];
                 unparsed.push(format!("{}/{}", rec.platform, rec.slug));
+                None
             }
-        }
-    }
-    entries.sort_by(|a, b| a.id.cmp(&b.id).then(a.file.cmp(&b.file)));
+        })
+        .collect();
+    // Files are unique, so an unstable sort gives the one order, without a buffer.
+    entries.sort_unstable_by(|a, b| a.id.cmp(&b.id).then(a.file.cmp(&b.file)));
     report.extend(duplicate_ids(&entries));
     entries.dedup_by(|a, b| a.id == b.id);
     let mut drafts_left_out = Vec::new();

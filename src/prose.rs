@@ -47,13 +47,18 @@ impl MdField<'_> {
 
 /// Every Markdown field of `e`, in page order.
 pub fn markdown_fields(e: &Entry) -> Vec<MdField<'_>> {
+    markdown_fields_with(e, &e.body)
+}
+
+/// [`markdown_fields`] with the body given (read back with [`crate::Site::body`]).
+pub fn markdown_fields_with<'a>(e: &'a Entry, body: &'a str) -> Vec<MdField<'a>> {
     let mut out = Vec::new();
     let pos = |name: &str| e.pos(name).unwrap_or((1, 1));
-    if !e.body.is_empty() {
+    if !body.is_empty() {
         let md = e.file.ends_with(".md");
         out.push(MdField {
             name: "body".into(),
-            text: &e.body,
+            text: body,
             pos: if md { (e.body_line, 1) } else { pos("body") },
             body_line: md.then_some(e.body_line),
         });

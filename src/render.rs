@@ -337,10 +337,12 @@ pub struct FaqVars<'a> {
 }
 
 /// Prepares everything `entry.html` shows; each Markdown field is parsed once.
-/// `platform_total` is the number of entries of the entry's platform.
+/// `body` is the entry's Markdown body ([`Site::body`]); `platform_total` is the number
+/// of entries of the entry's platform.
 pub fn entry_vars<'a>(
     site: &'a Site,
     e: &'a Entry,
+    body: &str,
     platform_entries: Vec<Card<'a>>,
     platform_total: usize,
 ) -> EntryVars<'a> {
@@ -358,7 +360,7 @@ pub fn entry_vars<'a>(
         .iter()
         .map(|s| (*s).to_owned())
         .collect();
-    let body = markdown::render_with_ids(&e.body, ctx, &mut ids);
+    let body = markdown::render_with_ids(body, ctx, &mut ids);
     let evidence = e
         .evidence
         .as_deref()

@@ -322,3 +322,62 @@ fn the_command_line_exit_codes() {
     assert_eq!(out.status.code(), Some(1));
     assert!(text(&out).contains("no kbgen.yaml"), "{}", text(&out));
 }
+
+/// A large site is loaded with its bodies left in their files, read back per page
+/// (`LoadOptions::bodies_in_files_over`, `Site::release_bodies`); the pages must be what
+/// they are with the bodies held.
+#[test]
+fn pages_are_the_same_with_bodies_read_back() {
+    use kbgen::LoadOptions;
+    use kbgen::site::{MemorySink, prepare_with, render_site};
+    let render = |over: Option<usize>, release: bool| {
+        let opts = LoadOptions {
+            drafts: false,
+            bodies_in_files_over: over,
+        };
+        let (mut site, mut templates) = prepare_with(&fixture("site"), opts, None).unwrap();
+        if release {
+            site.release_bodies();
+        }
+        let md: Vec<_> = site
+            .entries
+            .iter()
+            .filter(|e| e.file.ends_with(".md"))
+            .collect();
+        assert!(!md.is_empty());
+        assert_eq!(
+            md.iter().all(|e| e.body.is_empty()),
+            over.is_some() || release
+        );
+        let sink = MemorySink::default();
+        render_site(&site, &mut templates, &sink).unwrap();
+        sink.files.into_inner().unwrap()
+    };
+    let held = render(None, false);
+    assert!(held.len() > 20);
+    assert_eq!(held, render(None, true));
+    assert_eq!(held, render(Some(0), false));
+}
+
+#[test]
+fn a_body_changed_after_loading_is_an_error_not_a_wrong_page() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("site");
+    common::copy_tree(&fixture("site"), &root);
+    let opts = kbgen::LoadOptions {
+        drafts: false,
+        bodies_in_files_over: Some(0),
+    };
+    let (site, _) = kbgen::site::prepare_with(&root, opts, None).unwrap();
+    let e = site
+        .entries
+        .iter()
+        .find(|e| e.file.ends_with(".md"))
+        .unwrap();
+    assert!(!site.body(e).unwrap().is_empty());
+    let path = root.join(&e.file);
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, format!("{text}\nOne more line.\n")).unwrap();
+    let err = site.body(e).unwrap_err();
+    assert!(err.message.contains("changed during the build"), "{err:?}");
+}

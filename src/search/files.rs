@@ -169,28 +169,81 @@ fn pairs(list: &[(u32, u32)]) -> Vec<u32> {
     v
 }
 
-/// The shards' files: the entries sorted into `count` shards, each written with keys in order.
+/// Shards made and handed on per batch, so that the files of a large index are never all
+/// in memory at once.
+const BATCH: usize = 1024;
+
+/// The shards' files, `count` of them, handed to `emit` a batch at a time in shard order:
+/// the entries sorted into shards, each shard written with its keys in order.
 fn shards(
     b: &Built,
     sig: &[(u64, SigTerm<'_>)],
     entries: Vec<(u32, Entry)>,
     count: usize,
-) -> Vec<Vec<u8>> {
+    emit: &mut dyn FnMut(Vec<Vec<u8>>),
+) {
     let mut by_shard: Vec<Vec<Entry>> = vec![Vec::new(); count];
     for (hash, e) in entries {
         by_shard[hash as usize % count].push(e);
     }
-    by_shard
-        .into_par_iter()
-        .map(|list| {
-            let items: Vec<(String, Vec<u32>)> =
-                list.into_iter().flat_map(|e| items(b, sig, e)).collect();
-            shard(items)
-        })
-        .collect()
+    for batch in by_shard.chunks(BATCH) {
+        emit(
+            batch
+                .par_iter()
+                .map(|list| {
+                    let items: Vec<(String, Vec<u32>)> =
+                        list.iter().flat_map(|&e| items(b, sig, e)).collect();
+                    shard(items)
+                })
+                .collect(),
+        );
+    }
 }
 
+/// One metadata file: the display fields of the entries at `chunk` (positions in `src`).
+fn meta(src: &dyn Source, chunk: &[usize]) -> Vec<u8> {
+    let mut out = vec![b'['];
+    for (n, &i) in chunk.iter().enumerate() {
+        let d = src.display(i);
+        if n > 0 {
+            out.push(b',');
+        }
+        out.push(b'[');
+        for f in [&d.id, &d.url, &d.title] {
+            push_str(&mut out, f);
+            out.push(b',');
+        }
+        push_str(&mut out, &clip(&d.summary));
+        out.push(b',');
+        push_str(&mut out, &d.platform);
+        out.push(b',');
+        push_str(&mut out, &clip(&d.quick_fix));
+        out.extend_from_slice(b",[");
+        for (k, s) in d.signatures.iter().enumerate() {
+            if k > 0 {
+                out.push(b',');
+            }
+            push_str(&mut out, &clip(s));
+        }
+        out.extend_from_slice(b"]]");
+    }
+    out.push(b']');
+    out
+}
+
+/// Every file of the static index as (path, bytes), the manifest first.
 pub(crate) fn write(b: &Built, src: &dyn Source) -> Vec<(String, Vec<u8>)> {
+    let mut files = Vec::new();
+    each_batch(b, src, &mut |batch| files.extend(batch));
+    // The manifest comes last from `each_batch`; it is listed first.
+    files.rotate_right(1);
+    files
+}
+
+/// Makes the files of the static index and hands them to `put` a batch at a time: the
+/// signature shards, the keyword shards, the metadata files, then the manifest, whose hash
+/// covers all the others in that order.
+pub(crate) fn each_batch(b: &Built, src: &dyn Source, put: &mut dyn FnMut(Vec<(String, Vec<u8>)>)) {
     let kw_postings: usize = b.kw.iter().map(Vec::len).sum::<usize>()
         + b.prefixes.iter().map(|p| p.1.len()).sum::<usize>()
         + b.title
@@ -217,58 +270,44 @@ pub(crate) fn write(b: &Built, src: &dyn Source) -> Vec<(String, Vec<u8>)> {
             .enumerate()
             .map(|(at, (key, _))| (fnv1a(key), Entry::Prefix(at))),
     );
-    let (s_files, k_files) = rayon::join(
-        || shards(b, &sig, sig_entries, ns),
-        || shards(b, &sig, kw_entries, nk),
-    );
-    let chunks: Vec<&[usize]> = b.order.chunks(DOCS_PER_META).collect();
-    let m_files: Vec<Vec<u8>> = chunks
-        .into_par_iter()
-        .map(|chunk| {
-            let mut out = vec![b'['];
-            for (n, &i) in chunk.iter().enumerate() {
-                let d = src.display(i);
-                if n > 0 {
-                    out.push(b',');
-                }
-                out.push(b'[');
-                for f in [&d.id, &d.url, &d.title] {
-                    push_str(&mut out, f);
-                    out.push(b',');
-                }
-                push_str(&mut out, &clip(&d.summary));
-                out.push(b',');
-                push_str(&mut out, &d.platform);
-                out.push(b',');
-                push_str(&mut out, &clip(&d.quick_fix));
-                out.extend_from_slice(b",[");
-                for (k, s) in d.signatures.iter().enumerate() {
-                    if k > 0 {
-                        out.push(b',');
-                    }
-                    push_str(&mut out, &clip(s));
-                }
-                out.extend_from_slice(b"]]");
-            }
-            out.push(b']');
-            out
-        })
-        .collect();
 
-    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
-    for (dir, list) in [("s", s_files), ("k", k_files), ("m", m_files)] {
-        for (i, bytes) in list.into_iter().enumerate() {
-            files.push((format!("{DIR}/{dir}/{i}.json"), bytes));
+    let mut h = 0x811c_9dc5;
+    // Names a batch of one folder's files, adds them to the hash and hands them on.
+    let mut next = |dir: &str, first: &mut usize, list: Vec<Vec<u8>>| {
+        let named: Vec<(String, Vec<u8>)> = list
+            .into_iter()
+            .enumerate()
+            .map(|(k, bytes)| (format!("{DIR}/{dir}/{}.json", *first + k), bytes))
+            .collect();
+        *first += named.len();
+        for (path, bytes) in &named {
+            h = fnv1a_bytes(fnv1a_bytes(h, path.as_bytes()), bytes);
         }
-    }
-    let h = files.iter().fold(0x811c_9dc5, |h, (path, bytes)| {
-        fnv1a_bytes(fnv1a_bytes(h, path.as_bytes()), bytes)
+        put(named);
+    };
+    let mut at = 0;
+    shards(b, &sig, sig_entries, ns, &mut |list| {
+        next("s", &mut at, list)
     });
+    let mut at = 0;
+    shards(b, &sig, kw_entries, nk, &mut |list| {
+        next("k", &mut at, list)
+    });
+    let mut at = 0;
+    for batch in b.order.chunks(DOCS_PER_META * BATCH) {
+        let list = batch
+            .par_chunks(DOCS_PER_META)
+            .map(|chunk| meta(src, chunk))
+            .collect();
+        next("m", &mut at, list);
+    }
     let manifest = format!(
         "{{\"docs\":{},\"h\":\"{h:08x}\",\"k\":{nk},\"m\":{DOCS_PER_META},\"s\":{ns},\"t\":{},\"v\":1}}",
         b.order.len(),
         b.title_none
     );
-    files.insert(0, (format!("{DIR}/manifest.json"), manifest.into_bytes()));
-    files
+    put(vec![(
+        format!("{DIR}/manifest.json"),
+        manifest.into_bytes(),
+    )]);
 }

@@ -131,6 +131,12 @@ impl<'a> Index<'a> {
     pub fn static_files(&self) -> Vec<(String, Vec<u8>)> {
         files::write(&self.inner, &*self.src)
     }
+
+    /// The files of [`Index::static_files`], the manifest last, handed to `put` a batch
+    /// at a time so that they need not all be held at once.
+    pub fn each_static_batch(&self, put: &mut dyn FnMut(Vec<(String, Vec<u8>)>)) {
+        files::each_batch(&self.inner, &*self.src, put);
+    }
 }
 
 /// The static search index for the site: (path relative to the output root, bytes).

@@ -62,36 +62,47 @@ impl SigIndex {
     /// Builds the index from pass 1's chunks; `remap` turns each chunk's local word ids into
     /// ids of `words`.
     pub fn build(chunks: &[Chunk], remap: &[Vec<u32>], words: &[String], chunk: usize) -> SigIndex {
-        let per_chunk: Vec<Vec<(u64, u32)>> = chunks
-            .par_iter()
-            .zip(remap)
+        // Every (feature, signature) occurrence, written straight into one buffer of the
+        // exact size: each chunk fills its own stretch.
+        let sizes: Vec<usize> = chunks
+            .iter()
+            .map(|c| c.docs.iter().flat_map(|d| &d.sigs).map(Vec::len).sum())
+            .collect();
+        let mut occ: Vec<(u64, u32)> = vec![(0, 0); sizes.iter().sum()];
+        let mut stretches: Vec<&mut [(u64, u32)]> = Vec::with_capacity(chunks.len());
+        let mut rest = occ.as_mut_slice();
+        for &n in &sizes {
+            let (head, tail) = rest.split_at_mut(n);
+            stretches.push(head);
+            rest = tail;
+        }
+        stretches
+            .into_par_iter()
+            .zip(chunks.par_iter().zip(remap))
             .enumerate()
-            .map(|(ci, (c, map))| {
-                let mut out = Vec::new();
+            .for_each(|(ci, (stretch, (c, map)))| {
+                let mut out = stretch.iter_mut();
                 for (k, d) in c.docs.iter().enumerate() {
                     let doc = ci * chunk + k;
                     for (s, feats) in d.sigs.iter().enumerate() {
                         let sid = (doc * MAX_SIGS + s) as u32;
-                        out.extend(feats.iter().map(|&f| {
+                        for (&f, slot) in feats.iter().zip(&mut out) {
                             let (a, b) = key_words(f);
                             let a = map[a as usize];
                             let key = match b {
                                 Some(b) => pair_key(a, map[b as usize]),
                                 None => word_key(a),
                             };
-                            (key, sid)
-                        }));
+                            *slot = (key, sid);
+                        }
                     }
                 }
-                out
-            })
-            .collect();
+            });
         let nsig: usize = chunks
             .iter()
             .flat_map(|c| &c.docs)
             .map(|d| d.sigs.len())
             .sum();
-        let mut occ: Vec<(u64, u32)> = per_chunk.into_iter().flatten().collect();
         occ.par_sort_unstable();
         let cap = SIG_DF_FLOOR.max(nsig / SIG_DF_SHARE);
         let stop = |id: u32| is_stopword(&words[id as usize]);

@@ -60,10 +60,16 @@ impl Keep {
 /// The words of a chunk: local id, and how many entries of the chunk have each word.
 #[derive(Default)]
 pub(crate) struct Vocab {
+    /// While the chunk is read; emptied by [`Vocab::compact`].
     ids: FxMap<String, u32>,
     df: Vec<u32>,
     /// The word's partition (a hash of the word, so the same in every chunk).
     part: Vec<u8>,
+    /// After [`Vocab::compact`]: the words in local-id order, end to end, and where each ends.
+    /// Every chunk's vocabulary is held until [`merge`]; one string per word and a hash
+    /// table per chunk cost several times the words' bytes.
+    text: String,
+    ends: Vec<u32>,
 }
 
 impl Vocab {
@@ -77,6 +83,26 @@ impl Vocab {
         self.part
             .push((self.ids.hasher().hash_one(w) % PARTS as u64) as u8);
         id
+    }
+
+    /// Moves the words out of the map into `text` and `ends`.
+    fn compact(&mut self) {
+        let mut words: Vec<(String, u32)> = std::mem::take(&mut self.ids).into_iter().collect();
+        words.sort_unstable_by_key(|x| x.1);
+        self.text = String::with_capacity(words.iter().map(|w| w.0.len()).sum());
+        self.ends = Vec::with_capacity(words.len());
+        for (w, _) in words {
+            self.text.push_str(&w);
+            self.ends.push(self.text.len() as u32);
+        }
+    }
+
+    /// The words by local id (after [`Vocab::compact`]).
+    fn words(&self) -> impl Iterator<Item = &str> {
+        let starts = std::iter::once(0).chain(self.ends.iter().copied());
+        starts
+            .zip(&self.ends)
+            .map(|(a, &b)| &self.text[a as usize..b as usize])
     }
 }
 
@@ -251,6 +277,8 @@ impl Chunk {
         }
         current.clear();
         self.current = current;
+        // Held until pass 2 for every entry: no spare capacity.
+        packed.shrink_to_fit();
         self.docs.push(DocStats {
             lens,
             packed,
@@ -277,6 +305,7 @@ impl Chunk {
         }
         keys.sort_unstable();
         keys.dedup();
+        keys.shrink_to_fit();
         keys
     }
 
@@ -284,6 +313,7 @@ impl Chunk {
     pub fn finish(&mut self) {
         self.slot = Vec::new();
         self.current = Vec::new();
+        self.kw.compact();
     }
 }
 
@@ -297,7 +327,7 @@ pub(crate) struct Merged {
     pub part: Vec<(u8, u32)>,
 }
 
-/// Joins the chunks' vocabularies (they are emptied).
+/// Joins the chunks' vocabularies (they are emptied); each chunk must be finished.
 pub(crate) fn merge(chunks: &mut [Chunk]) -> Merged {
     let mut ids: FxMap<String, u32> = FxMap::default();
     let mut df: Vec<u32> = Vec::new();
@@ -305,21 +335,19 @@ pub(crate) fn merge(chunks: &mut [Chunk]) -> Merged {
     let mut remap: Vec<Vec<u32>> = Vec::with_capacity(chunks.len());
     for c in chunks.iter_mut() {
         let v = std::mem::take(&mut c.kw);
-        let mut local: Vec<(String, u32)> = v.ids.into_iter().collect();
-        local.sort_unstable_by_key(|x| x.1);
-        let mut map = Vec::with_capacity(local.len());
-        for (w, l) in local {
-            let g = match ids.get(w.as_str()) {
+        let mut map = Vec::with_capacity(v.ends.len());
+        for (l, w) in v.words().enumerate() {
+            let g = match ids.get(w) {
                 Some(&g) => g,
                 None => {
                     let g = df.len() as u32;
-                    ids.insert(w, g);
+                    ids.insert(w.to_owned(), g);
                     df.push(0);
-                    part.push(v.part[l as usize]);
+                    part.push(v.part[l]);
                     g
                 }
             };
-            df[g as usize] += v.df[l as usize];
+            df[g as usize] += v.df[l];
             map.push(g);
         }
         remap.push(map);
