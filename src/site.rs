@@ -112,9 +112,9 @@ pub fn check(root: &Path) -> Report {
     check::errors(&site, &mut report);
     match Templates::load(root) {
         Ok(mut templates) => {
-            if let Err(diags) = render_site(&template_sample(&site), &mut templates, &Discard) {
-                report.extend(diags);
-            }
+            // Only the templates are under test: no search index, assets or static files.
+            let (_, errors) = render_pages(&template_sample(&site), &mut templates, &Discard);
+            report.extend(sorted_unique(errors));
         }
         Err(diags) => report.extend(diags),
     }
@@ -370,10 +370,15 @@ pub fn render_site(
     if errors.is_empty() {
         Ok(pages)
     } else {
-        errors.sort_by(|a, b| (&a.file, a.line, &a.message).cmp(&(&b.file, b.line, &b.message)));
-        errors.dedup_by(|a, b| a.file == b.file && a.line == b.line && a.message == b.message);
-        Err(errors)
+        Err(sorted_unique(errors))
     }
+}
+
+/// Render errors by file and line, each once (a template fails the same way on many pages).
+fn sorted_unique(mut errors: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    errors.sort_by(|a, b| (&a.file, a.line, &a.message).cmp(&(&b.file, b.line, &b.message)));
+    errors.dedup_by(|a, b| a.file == b.file && a.line == b.line && a.message == b.message);
+    errors
 }
 
 /// The search index, sharded so a query fetches only what it needs; written in parallel,
