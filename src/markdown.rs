@@ -90,8 +90,33 @@ pub(crate) fn options() -> Options {
 
 /// Renders a block of Markdown (a body or a list item) to sanitized HTML.
 pub fn render(md: &str, ctx: LinkContext<'_>) -> Rendered {
-    let mut used: HashSet<String> = RESERVED_IDS.iter().map(|s| (*s).to_owned()).collect();
-    render_with_ids(md, ctx, &mut used)
+    render_with_ids(md, ctx, &mut HashSet::new())
+}
+
+/// True when `md` is one line of prose that Markdown leaves as it is: nothing at its
+/// start could open a block, and no character in it could start inline syntax, an
+/// entity, a raw HTML tag or a line break. Such text renders to itself, escaped, and is
+/// its own plain text, so list items like it skip the parser (most items of a large KB:
+/// one `Parser` per item was a tenth of a build's CPU). `fast_paths_match_the_parser`
+/// holds both ways to the same output.
+fn is_plain(md: &str) -> bool {
+    let (Some(first), Some(last)) = (md.chars().next(), md.chars().next_back()) else {
+        return false;
+    };
+    if first.is_whitespace() || last.is_whitespace() || first.is_ascii_digit() {
+        return false;
+    }
+    if matches!(first, '-' | '+' | '=' | ':') {
+        return false;
+    }
+    !md.bytes().any(|b| {
+        b < 0x20
+            || b == 0x7f
+            || matches!(
+                b,
+                b'\\' | b'`' | b'*' | b'_' | b'[' | b']' | b'<' | b'>' | b'&' | b'!' | b'~' | b'|' | b'#'
+            )
+    })
 }
 
 /// Like [`render`], sharing heading ids with other pieces of the same page.
@@ -166,6 +191,9 @@ pub fn render_with_ids(md: &str, ctx: LinkContext<'_>, used_ids: &mut HashSet<St
 
 /// Renders a list item or short field: one paragraph loses its `<p>` wrapper.
 pub fn render_inline(md: &str, ctx: LinkContext<'_>) -> String {
+    if is_plain(md) {
+        return md.to_owned();
+    }
     let html = render(md, ctx).html;
     unwrap_paragraph(html)
 }
@@ -184,6 +212,13 @@ fn unwrap_paragraph(html: String) -> String {
 
 /// Plain text of Markdown: text and code, blocks separated by newlines.
 pub fn plain_text(md: &str) -> String {
+    if is_plain(md) {
+        return md.to_owned();
+    }
+    plain_text_parsed(md)
+}
+
+fn plain_text_parsed(md: &str) -> String {
     let mut out = String::with_capacity(md.len());
     for event in Parser::new_ext(md, options()) {
         match event {
@@ -240,7 +275,7 @@ pub fn slugify(text: &str) -> String {
 fn unique_id(wanted: &str, used: &mut HashSet<String>) -> String {
     let mut id = wanted.to_owned();
     let mut n = 1;
-    while used.contains(&id) {
+    while used.contains(&id) || RESERVED_IDS.contains(&id.as_str()) {
         id = format!("{wanted}-{n}");
         n += 1;
     }
@@ -397,6 +432,44 @@ fn with_image_alts(html: String) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every string the fast paths take renders and flattens exactly as the parser would.
+    #[test]
+    fn fast_paths_match_the_parser() {
+        const PIECES: &[&str] = &[
+            "a", "Z", "word", " ", "  ", "\t", "\n", "1", "42.", "3)", ".", ",", ":", ";", "-",
+            "--", "+", "=", "(", ")", "'", "\"", "/", "?", "%", "$", "@", "^", "{", "}", "{#x}",
+            "é", "—", "\u{a0}", "日本", "*", "_", "`", "[", "]", "<", ">", "&", "&amp;", "!",
+            "~", "|", "#", "\\", "http://x.y", "www.x.y", "\r",
+        ];
+        let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut next = |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        let mut plain = 0;
+        for _ in 0..20_000 {
+            let len = 1 + next(8);
+            let md: String = (0..len).map(|_| PIECES[next(PIECES.len())]).collect();
+            if !is_plain(&md) {
+                continue;
+            }
+            plain += 1;
+            let slow = unwrap_paragraph(render(&md, CTX).html);
+            assert_eq!(render_inline(&md, CTX), slow, "render_inline({md:?})");
+            assert_eq!(plain_text(&md), plain_text_parsed(&md), "plain_text({md:?})");
+        }
+        // The generator must reach the fast path often enough to mean something.
+        assert!(plain > 2_000, "only {plain} plain strings");
+        for md in ["Run it.", "Use a \"quoted\" key: it's fine - really (mostly)."] {
+            assert!(is_plain(md), "{md:?}");
+        }
+        for md in ["", " a", "a ", "1. a", "- a", "a\nb", "a `b`", "a <b>", "a & b", "# a"] {
+            assert!(!is_plain(md), "{md:?}");
+        }
+    }
 
     const CTX: LinkContext<'static> = LinkContext {
         platform: "git",
