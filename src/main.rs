@@ -9,6 +9,9 @@ use clap::{Parser, Subcommand};
 
 use kbgen::{BuildOptions, Format, LoadOptions};
 
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(
     name = "kbgen",
