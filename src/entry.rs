@@ -454,7 +454,7 @@ fn resolve(raw: RawEntry, r: Resolve<'_>) -> Result<Entry, Vec<Diagnostic>> {
     positions.insert("signatures", raw.signatures.pos());
     let mut signatures = Vec::new();
     for (i, s) in raw.signatures.value.iter().enumerate() {
-        positions.insert(&format!("signatures[{i}]"), s.pos());
+        positions.insert_item("signatures", i, None, s.pos());
         // Signatures are verbatim: only a trailing newline from a `|` block scalar is dropped.
         let sig = s.value.trim_end_matches('\n');
         if sig.trim().is_empty() {
@@ -500,7 +500,7 @@ fn resolve(raw: RawEntry, r: Resolve<'_>) -> Result<Entry, Vec<Diagnostic>> {
 
     let mut tags = Vec::new();
     for (i, t) in raw.tags.iter().flatten().enumerate() {
-        positions.insert(&format!("tags[{i}]"), t.pos());
+        positions.insert_item("tags", i, None, t.pos());
         if is_slug(&t.value) {
             tags.push(t.value.clone());
         } else {
@@ -513,40 +513,40 @@ fn resolve(raw: RawEntry, r: Resolve<'_>) -> Result<Entry, Vec<Diagnostic>> {
         }
     }
 
-    let mut list = |name: &str, items: &Option<Vec<Spanned<String>>>| -> Vec<String> {
-        let mut out = Vec::new();
-        for (i, item) in items.iter().flatten().enumerate() {
-            if !item.value.trim().is_empty() {
-                positions.insert(&format!("{name}[{}]", out.len()), item.pos());
-                out.push(item.value.trim().to_owned());
-            } else if i == 0 {
-                positions.or_insert(name, item.pos());
-            }
-        }
-        if let Some(first) = items.iter().flatten().next() {
+    let mut list = |name: &str, items: Option<Vec<Spanned<String>>>| -> Vec<String> {
+        let items = items.unwrap_or_default();
+        if let Some(first) = items.first() {
             positions.or_insert(name, first.pos());
+        }
+        let mut out = Vec::with_capacity(items.len());
+        for item in items {
+            if !item.value.trim().is_empty() {
+                positions.insert_item(name, out.len(), None, item.pos());
+                out.push(trimmed(item.value));
+            }
         }
         out
     };
-    let causes = list("causes", &raw.causes);
-    let fixes = list("fixes", &raw.fixes);
-    let checks = list("checks", &raw.checks);
-    let steps = list("steps", &raw.steps);
-    let prevention = list("prevention", &raw.prevention);
+    let causes = list("causes", raw.causes);
+    let fixes = list("fixes", raw.fixes);
+    let checks = list("checks", raw.checks);
+    let steps = list("steps", raw.steps);
+    let prevention = list("prevention", raw.prevention);
 
-    let mut optional = |name: &str, v: &Option<Spanned<String>>| {
-        let v = v.as_ref()?;
+    let mut optional = |name: &str, v: Option<Spanned<String>>| {
+        let v = v?;
         positions.insert(name, v.pos());
-        Some(v.value.trim().to_owned()).filter(|s| !s.is_empty())
+        Some(trimmed(v.value)).filter(|s| !s.is_empty())
     };
-    let quick_fix = optional("quick_fix", &raw.quick_fix);
-    let evidence = optional("evidence", &raw.evidence);
-    let yaml_body = optional("body", &raw.body);
+    let quick_fix = optional("quick_fix", raw.quick_fix);
+    let evidence = optional("evidence", raw.evidence);
+    let body_field = raw.body.as_ref().map(Spanned::pos);
+    let yaml_body = optional("body", raw.body);
 
     let mut sources = Vec::new();
     for (i, s) in raw.sources.iter().flatten().enumerate() {
-        positions.insert(&format!("sources[{i}]"), s.pos());
-        positions.insert(&format!("sources[{i}].url"), s.value.url.pos());
+        positions.insert_item("sources", i, None, s.pos());
+        positions.insert_item("sources", i, Some("url"), s.value.url.pos());
         let title = s.value.title.value.trim().to_owned();
         let url = s.value.url.value.trim().to_owned();
         if title.is_empty() {
@@ -570,9 +570,9 @@ fn resolve(raw: RawEntry, r: Resolve<'_>) -> Result<Entry, Vec<Diagnostic>> {
 
     let mut faq = Vec::new();
     for (i, f) in raw.faq.iter().flatten().enumerate() {
-        positions.insert(&format!("faq[{i}]"), f.pos());
-        positions.insert(&format!("faq[{i}].q"), f.value.q.pos());
-        positions.insert(&format!("faq[{i}].a"), f.value.a.pos());
+        positions.insert_item("faq", i, None, f.pos());
+        positions.insert_item("faq", i, Some("q"), f.value.q.pos());
+        positions.insert_item("faq", i, Some("a"), f.value.a.pos());
         let q = f.value.q.value.trim().to_owned();
         let a = f.value.a.value.trim().to_owned();
         if q.is_empty() || a.is_empty() {
@@ -589,7 +589,7 @@ fn resolve(raw: RawEntry, r: Resolve<'_>) -> Result<Entry, Vec<Diagnostic>> {
 
     let mut related = Vec::new();
     for (i, rel) in raw.related.iter().flatten().enumerate() {
-        positions.insert(&format!("related[{i}]"), rel.pos());
+        positions.insert_item("related", i, None, rel.pos());
         let id = rel.value.trim();
         match id.split_once('/') {
             Some((p, s)) if is_slug(p) && is_slug(s) => related.push(id.to_owned()),
@@ -603,11 +603,11 @@ fn resolve(raw: RawEntry, r: Resolve<'_>) -> Result<Entry, Vec<Diagnostic>> {
     }
 
     let body = if r.is_md {
-        if let Some(b) = &raw.body {
+        if let Some(pos) = body_field {
             err(
                 "unknown-field",
                 "body".into(),
-                b.pos(),
+                pos,
                 "`body` is only for pure-YAML entries; in a .md entry the body is the Markdown after the front matter".into(),
             );
         }
@@ -655,6 +655,15 @@ fn resolve(raw: RawEntry, r: Resolve<'_>) -> Result<Entry, Vec<Diagnostic>> {
         body_span: r.body_span,
         positions: positions.finish(),
     })
+}
+
+/// `s` without leading and trailing white space, reusing its buffer when there is none.
+fn trimmed(s: String) -> String {
+    if s.trim().len() == s.len() {
+        s
+    } else {
+        s.trim().to_owned()
+    }
 }
 
 /// Parses a strict `YYYY-MM-DD` date.

@@ -109,15 +109,26 @@ fn is_plain(md: &str) -> bool {
     if matches!(first, '-' | '+' | '=' | ':') {
         return false;
     }
-    !md.bytes().any(|b| {
-        b < 0x20
-            || b == 0x7f
-            || matches!(
-                b,
-                b'\\' | b'`' | b'*' | b'_' | b'[' | b']' | b'<' | b'>' | b'&' | b'!' | b'~' | b'|' | b'#'
-            )
-    })
+    !md.bytes().any(|b| SYNTAX[usize::from(b)])
 }
+
+/// Bytes that can start Markdown syntax, an entity, a tag or a line break (and other controls).
+const SYNTAX: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 0x20 {
+        t[b] = true;
+        b += 1;
+    }
+    t[0x7f] = true;
+    let special = b"\\`*_[]<>&!~|#";
+    let mut i = 0;
+    while i < special.len() {
+        t[special[i] as usize] = true;
+        i += 1;
+    }
+    t
+};
 
 /// Like [`render`], sharing heading ids with other pieces of the same page.
 pub fn render_with_ids(md: &str, ctx: LinkContext<'_>, used_ids: &mut HashSet<String>) -> Rendered {

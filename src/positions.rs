@@ -92,6 +92,23 @@ impl PositionsBuilder {
         self.map.insert(key(name), pos);
     }
 
+    /// Records where item `index` of list `field` (`causes[2]`), or its sub-field `sub`
+    /// (`sources[0].url`), was written: [`insert`](Self::insert) without formatting a name.
+    ///
+    /// # Panics
+    /// When `field` or `sub` is not a name this module knows; callers pass fixed names.
+    pub fn insert_item(&mut self, field: &str, index: usize, sub: Option<&str>, pos: (u32, u32)) {
+        let known = |names: &[&str], n: &str| names.iter().position(|x| *x == n);
+        let key = Key {
+            field: known(&FIELDS, field).unwrap_or_else(|| panic!("not a field: {field}")) as u8,
+            sub: sub.map_or(0, |s| {
+                known(&SUBS, s).unwrap_or_else(|| panic!("not a sub-field: {s}")) as u8 + 1
+            }),
+            index: u32::try_from(index).ok().filter(|&i| i != NONE).unwrap_or(NONE - 1),
+        };
+        self.map.insert(key, pos);
+    }
+
     /// Records `pos` for `name` unless it already has one.
     pub fn or_insert(&mut self, name: &str, pos: (u32, u32)) {
         self.map.entry(key(name)).or_insert(pos);
@@ -154,6 +171,25 @@ impl<'a> IntoIterator for &'a Positions {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn items_inserted_by_number_are_found_by_name() {
+        let mut by_name = PositionsBuilder::default();
+        let mut by_number = PositionsBuilder::default();
+        for (i, field) in ["causes", "faq", "sources", "tags"].into_iter().enumerate() {
+            for index in [0, 1, 9, 10, 4_000] {
+                let pos = (i as u32, index as u32);
+                by_name.insert(&format!("{field}[{index}]"), pos);
+                by_number.insert_item(field, index, None, pos);
+                by_name.insert(&format!("{field}[{index}].a"), (pos.1, pos.0));
+                by_number.insert_item(field, index, Some("a"), (pos.1, pos.0));
+            }
+        }
+        let (a, b) = (by_name.finish(), by_number.finish());
+        assert_eq!(a.0, b.0);
+        assert_eq!(b.get("faq[10].a"), Some((10, 1)));
+        assert_eq!(b.get("tags[4000]"), Some((3, 4_000)));
+    }
 
     #[test]
     fn names_round_trip_and_others_are_absent() {
