@@ -448,10 +448,58 @@ mod tests {
     #[test]
     fn fast_paths_match_the_parser() {
         const PIECES: &[&str] = &[
-            "a", "Z", "word", " ", "  ", "\t", "\n", "1", "42.", "3)", ".", ",", ":", ";", "-",
-            "--", "+", "=", "(", ")", "'", "\"", "/", "?", "%", "$", "@", "^", "{", "}", "{#x}",
-            "é", "—", "\u{a0}", "日本", "*", "_", "`", "[", "]", "<", ">", "&", "&amp;", "!",
-            "~", "|", "#", "\\", "http://x.y", "www.x.y", "\r",
+            "a",
+            "Z",
+            "word",
+            " ",
+            "  ",
+            "\t",
+            "\n",
+            "1",
+            "42.",
+            "3)",
+            ".",
+            ",",
+            ":",
+            ";",
+            "-",
+            "--",
+            "+",
+            "=",
+            "(",
+            ")",
+            "'",
+            "\"",
+            "/",
+            "?",
+            "%",
+            "$",
+            "@",
+            "^",
+            "{",
+            "}",
+            "{#x}",
+            "é",
+            "—",
+            "\u{a0}",
+            "日本",
+            "*",
+            "_",
+            "`",
+            "[",
+            "]",
+            "<",
+            ">",
+            "&",
+            "&amp;",
+            "!",
+            "~",
+            "|",
+            "#",
+            "\\",
+            "http://x.y",
+            "www.x.y",
+            "\r",
         ];
         let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
         let mut next = |n: usize| {
@@ -470,14 +518,23 @@ mod tests {
             plain += 1;
             let slow = unwrap_paragraph(render(&md, CTX).html);
             assert_eq!(render_inline(&md, CTX), slow, "render_inline({md:?})");
-            assert_eq!(plain_text(&md), plain_text_parsed(&md), "plain_text({md:?})");
+            assert_eq!(
+                plain_text(&md),
+                plain_text_parsed(&md),
+                "plain_text({md:?})"
+            );
         }
         // The generator must reach the fast path often enough to mean something.
         assert!(plain > 2_000, "only {plain} plain strings");
-        for md in ["Run it.", "Use a \"quoted\" key: it's fine - really (mostly)."] {
+        for md in [
+            "Run it.",
+            "Use a \"quoted\" key: it's fine - really (mostly).",
+        ] {
             assert!(is_plain(md), "{md:?}");
         }
-        for md in ["", " a", "a ", "1. a", "- a", "a\nb", "a `b`", "a <b>", "a & b", "# a"] {
+        for md in [
+            "", " a", "a ", "1. a", "- a", "a\nb", "a `b`", "a <b>", "a & b", "# a",
+        ] {
             assert!(!is_plain(md), "{md:?}");
         }
     }

@@ -104,7 +104,10 @@ impl PositionsBuilder {
             sub: sub.map_or(0, |s| {
                 known(&SUBS, s).unwrap_or_else(|| panic!("not a sub-field: {s}")) as u8 + 1
             }),
-            index: u32::try_from(index).ok().filter(|&i| i != NONE).unwrap_or(NONE - 1),
+            index: u32::try_from(index)
+                .ok()
+                .filter(|&i| i != NONE)
+                .unwrap_or(NONE - 1),
         };
         self.map.insert(key, pos);
     }
