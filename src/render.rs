@@ -82,6 +82,7 @@ impl Templates {
         }
         let mut tera = Tera::new();
         tera.autoescape_on([".html", ".xml"]);
+        tera.set_escape_fn(escape_html);
         // Compile one by one first, so that each syntax error is reported with its file.
         for (name, text) in &sources {
             let mut probe = Tera::new();
@@ -117,6 +118,28 @@ impl Templates {
             .render(name, ctx)
             .map_err(|e| template_diagnostic(&e, name, &self.overridden))
     }
+}
+
+/// Tera's HTML escaping, to the byte (`&amp; &lt; &gt; &quot; &#39;`), writing the text
+/// between escapes in one piece: Tera's own writes every byte on its own through
+/// `dyn Write`, 7% of the instructions of a 1,000-entry build (callgrind).
+fn escape_html(input: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    let bytes = input.as_bytes();
+    let mut start = 0;
+    for (i, b) in bytes.iter().enumerate() {
+        let entity: &[u8] = match b {
+            b'&' => b"&amp;",
+            b'<' => b"&lt;",
+            b'>' => b"&gt;",
+            b'"' => b"&quot;",
+            b'\'' => b"&#39;",
+            _ => continue,
+        };
+        out.write_all(&bytes[start..i])?;
+        out.write_all(entity)?;
+        start = i + 1;
+    }
+    out.write_all(&bytes[start..])
 }
 
 fn template_diagnostic(
@@ -574,6 +597,30 @@ pub fn page_context(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn escape_html_writes_what_teras_own_writes() {
+        for input in [
+            "",
+            "plain",
+            "&",
+            "<script>alert('x')</script>",
+            "a & b < c > d \" e ' f",
+            "&&<<>>\"\"''",
+            "ends with <",
+            "> starts",
+            "é — 日本 & ü",
+        ] {
+            let (mut ours, mut theirs) = (Vec::new(), Vec::new());
+            escape_html(input, &mut ours).unwrap();
+            tera::escape_html(input, &mut theirs).unwrap();
+            assert_eq!(
+                String::from_utf8(ours).unwrap(),
+                String::from_utf8(theirs).unwrap(),
+                "{input:?}"
+            );
+        }
+    }
 
     #[test]
     fn builtin_templates_compile() {
