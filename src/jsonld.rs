@@ -294,7 +294,9 @@ mod tests {
         for kb in [root.join("tests/fixtures/site"), root.to_path_buf()] {
             let (site, _) = crate::load::load(&kb, crate::load::LoadOptions::default());
             let mut site = site.expect("the site loads");
-            site.config.title.push_str(" </script> & \u{2028} \"quoted\"");
+            site.config
+                .title
+                .push_str(" </script> & \u{2028} \"quoted\"");
             for (n, e) in site.entries.iter().enumerate() {
                 let platform = |homepage| PlatformVars {
                     slug: &e.platform,
@@ -322,7 +324,10 @@ mod tests {
             with_faq += site.entries.iter().filter(|e| !e.faq.is_empty()).count();
         }
         assert!(compared > 50, "{compared}");
-        assert!(with_faq > 0 && with_faq < compared, "{with_faq} of {compared} with an FAQ");
+        assert!(
+            with_faq > 0 && with_faq < compared,
+            "{with_faq} of {compared} with an FAQ"
+        );
     }
 
     #[test]
