@@ -120,16 +120,7 @@ pub fn entry(
     permalink: &str,
 ) -> String {
     let cfg = &site.config;
-    let mut crumbs = vec![(cfg.title.as_str(), cfg.base_url.clone())];
-    if let Some(p) = platform {
-        crumbs.push((
-            p.category_name,
-            cfg.absolute(&format!("categories/{}/", p.category)),
-        ));
-        crumbs.push((p.name, cfg.absolute(&format!("{}/", p.slug))));
-    }
-    crumbs.push((e.title.as_str(), permalink.to_owned()));
-
+    let crumbs = crumbs(site, e, platform, permalink);
     let article = Article {
         id: format!("{permalink}#article"),
         kind: "TechArticle",
@@ -191,6 +182,26 @@ pub fn entry(
     script_text(serde_json::to_string(&doc).expect("JSON-LD structs always serialize"))
 }
 
+/// The breadcrumb trail of an entry page: (name, absolute URL), home first.
+fn crumbs<'a>(
+    site: &'a Site,
+    e: &'a Entry,
+    platform: Option<&PlatformVars<'a>>,
+    permalink: &str,
+) -> Vec<(&'a str, String)> {
+    let cfg = &site.config;
+    let mut crumbs = vec![(cfg.title.as_str(), cfg.base_url.clone())];
+    if let Some(p) = platform {
+        crumbs.push((
+            p.category_name,
+            cfg.absolute(&format!("categories/{}/", p.category)),
+        ));
+        crumbs.push((p.name, cfg.absolute(&format!("{}/", p.slug))));
+    }
+    crumbs.push((e.title.as_str(), permalink.to_owned()));
+    crumbs
+}
+
 /// JSON that cannot close or confuse the `<script>` element it sits in.
 pub fn script_json(value: &Value) -> String {
     script_text(serde_json::to_string(value).expect("JSON values always serialize"))
@@ -229,15 +240,7 @@ mod tests {
         permalink: &str,
     ) -> String {
         let cfg = &site.config;
-        let mut crumbs = vec![(cfg.title.as_str(), cfg.base_url.clone())];
-        if let Some(p) = platform {
-            crumbs.push((
-                p.category_name,
-                cfg.absolute(&format!("categories/{}/", p.category)),
-            ));
-            crumbs.push((p.name, cfg.absolute(&format!("{}/", p.slug))));
-        }
-        crumbs.push((e.title.as_str(), permalink.to_owned()));
+        let crumbs = crumbs(site, e, platform, permalink);
         let mut article = Map::new();
         article.insert("@type".into(), "TechArticle".into());
         article.insert("@id".into(), format!("{permalink}#article").into());
