@@ -15,7 +15,11 @@
 #   HUGO=0       skip Hugo (default: run it at 10,000 entries if `hugo` is installed)
 #   BENCH_DIR=D  where KBs, outputs and results go (default: target/bench)
 #   KEEP=1       keep the outputs (default: delete them at the end)
+#   BASE=FILE    another kbgen binary (an earlier commit's) to time beside this one, in the
+#                same rounds, with its own row and the ratio kbgen/base (before/after figures)
 set -euo pipefail
+# BASE is a path from where the script was started.
+base=${BASE:+$(realpath -- "$BASE" 2>/dev/null || echo "$BASE")}
 cd "$(dirname "$0")/.."
 repo=$(pwd)
 
@@ -41,6 +45,12 @@ if ! /usr/bin/time -v true 2>/dev/null; then
     exit 2
 fi
 command -v python3 >/dev/null || { echo "bench/run.sh: needs python3" >&2; exit 2; }
+if [ -n "$base" ]; then
+    if [ ! -x "$base" ] || [ -d "$base" ]; then
+        echo "bench/run.sh: BASE must be an executable kbgen binary; got '${BASE}'" >&2
+        exit 2
+    fi
+fi
 use_hugo=1
 if [ "${HUGO:-1}" = 0 ]; then
     use_hugo=0
@@ -81,6 +91,7 @@ mkdir -p "$outs"
     echo "kernel:  $(uname -r); $(df -T "$outs" | awk 'NR == 2 {print $2}') at $(df "$outs" | awk 'NR == 2 {print $6}')"
     echo "rustc:   $(rustc --version)"
     if [ "$use_hugo" = 1 ]; then echo "hugo:    $(hugo version)"; fi
+    if [ -n "$base" ]; then echo "base:    $base ($("$base" --version))"; fi
     echo "load:    $(cut -d' ' -f1-3 /proc/loadavg) (1, 5, 15 min) at start"
 } | tee "$results"
 
@@ -136,7 +147,7 @@ for n in "${sizes[@]}"; do
         hugo_here=1
         gen hugo "$n" "$bench/hugo-$n"
     fi
-    echo "== $n entries: $runs round(s) of kbgen, floor$([ "$hugo_here" = 1 ] && echo ", hugo")" >&2
+    echo "== $n entries: $runs round(s) of kbgen$([ -n "$base" ] && echo ", base"), floor$([ "$hugo_here" = 1 ] && echo ", hugo")" >&2
     # Warm the page cache so every tool reads its inputs from memory.
     find "$kb" -type f -exec cat {} + >/dev/null
     [ "$hugo_here" = 0 ] || find "$bench/hugo-$n" -type f -exec cat {} + >/dev/null
@@ -146,6 +157,10 @@ for n in "${sizes[@]}"; do
         if [ "$run" = 1 ]; then
             size_of kbgen "$n" "$out"
             (cd "$out" && find . -type f -printf '%s\t%P\n' | LC_ALL=C sort -t "$(printf '\t')" -k2) >"$outs/manifest-$n.tsv"
+        fi
+        if [ -n "$base" ]; then
+            timed base "$n" "$run" "$base" build --root "$kb" --output "$outs/base-$n-$run"
+            [ "$run" != 1 ] || size_of base "$n" "$outs/base-$n-$run"
         fi
         timed floor "$n" "$run" "$floor" "$kb" "$outs/manifest-$n.tsv" "$outs/floor-$n-$run"
         if [ "$hugo_here" = 1 ]; then
@@ -170,7 +185,7 @@ med = {k: (statistics.median(w for w, _, _ in v), max(r for _, r, _ in v), stati
 print()
 print(f"{'entries':>8} {'tool':<6} {'wall s':>7} {'entries/s':>10} {'peak RSS MB':>12} {'CPU s':>6} "
       f"{'output MB':>10} {'files':>8}   runs (wall s)")
-for (tool, n), (wall, rss, cpu) in sorted(med.items(), key=lambda kv: (kv[0][1], ["kbgen", "floor", "hugo"].index(kv[0][0]))):
+for (tool, n), (wall, rss, cpu) in sorted(med.items(), key=lambda kv: (kv[0][1], ["kbgen", "base", "floor", "hugo"].index(kv[0][0]))):
     size, files = sizes.get((tool if tool != "floor" else "kbgen", n), (0, 0))
     each = " ".join(f"{w:.2f}" for w, _, _ in runs[(tool, n)])
     print(f"{n:>8} {tool:<6} {wall:>7.2f} {n / wall if wall else 0:>10,.0f} {rss / 1024:>12.0f} {cpu:>6.2f} "
@@ -190,6 +205,10 @@ check("kbgen peak RSS at 100,000 entries", k(100000)[1] / 1024 if k(100000) else
 check("kbgen 100,000 / 10,000 wall time", k(100000)[0] / k(10000)[0] if k(100000) and k(10000) else None, 11)
 floor = med.get(("floor", 10000))
 check("kbgen/floor wall time at 10,000 entries", k(10000)[0] / floor[0] if k(10000) and floor else None, 2)
+for (tool, n), (wall, rss, cpu) in sorted(med.items(), key=lambda kv: kv[0][1]):
+    if tool == "base" and k(n):
+        print(f"  kbgen/base at {n:,} entries: wall time {k(n)[0] / wall:.2f}, CPU time "
+              f"{k(n)[2] / cpu:.2f}, peak RSS {k(n)[1] / rss:.2f} (no target)")
 print()
 print("kbgen phases (KBGEN_TIMINGS) of its median run; the search index runs beside the pages:")
 for (tool, n), v in sorted(runs.items(), key=lambda kv: kv[0][1]):
