@@ -129,6 +129,10 @@ pub struct LoadOptions {
     /// files; [`Site::body`] reads them back. A build does so for large sites, to hold
     /// less (`None`: always hold them).
     pub bodies_in_files_over: Option<usize>,
+    /// Parse entries without recording where each field was written (every position is
+    /// 0:0): cheaper, for a build, which uses positions only to report problems and loads
+    /// again with them when there are any (`site::load_checked`).
+    pub skip_positions: bool,
 }
 
 /// Reads a file as text for a record; refuses huge files before reading them.
@@ -195,7 +199,21 @@ pub fn load(root: &Path, opts: LoadOptions) -> (Option<Site>, Report) {
                     let keep_body = opts
                         .bodies_in_files_over
                         .is_none_or(|n| record_files.len() <= n);
-                    entry::parse_with(&bytes, &rec.rel, &rec.platform, &rec.slug, today, keep_body)
+                    let parse = || {
+                        entry::parse_with(
+                            &bytes,
+                            &rec.rel,
+                            &rec.platform,
+                            &rec.slug,
+                            today,
+                            keep_body,
+                        )
+                    };
+                    if opts.skip_positions {
+                        crate::yaml::without_positions(parse)
+                    } else {
+                        parse()
+                    }
                 })
                 .collect()
         });

@@ -82,6 +82,20 @@ pub fn thousands(n: usize) -> String {
 /// Loads the site and runs every blocking rule. The site comes back only when
 /// there is no error.
 pub fn load_checked(root: &Path, opts: LoadOptions) -> (Option<Site>, Report) {
+    let (site, report) = load_checked_once(root, opts);
+    if opts.skip_positions && !report.is_empty() {
+        // Problems are reported with the line and column of their field: load again,
+        // recording positions this time.
+        let opts = LoadOptions {
+            skip_positions: false,
+            ..opts
+        };
+        return load_checked_once(root, opts);
+    }
+    (site, report)
+}
+
+fn load_checked_once(root: &Path, opts: LoadOptions) -> (Option<Site>, Report) {
     let (site, mut report) = load::load(root, opts);
     if let Some(site) = &site {
         check::errors(site, &mut report);
@@ -235,6 +249,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary, Report> {
     let load = LoadOptions {
         drafts: opts.drafts,
         bodies_in_files_over: Some(BODIES_HELD_UP_TO),
+        skip_positions: true,
     };
     let (mut site, mut templates) = prepare_with(root, load, opts.base_url.as_deref())?;
     site.release_positions();

@@ -5,6 +5,7 @@
 //! error turned into a [`Diagnostic`]. Callers pad front matter with blank lines
 //! so that positions are lines of the original `.md` file.
 
+use std::cell::Cell;
 use std::fmt;
 
 use serde::de::{Deserialize, DeserializeOwned, Deserializer};
@@ -31,6 +32,13 @@ impl<T> Spanned<T> {
 
 impl<'de, T: Deserialize<'de>> Deserialize<'de> for Spanned<T> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        if !RECORD_POSITIONS.get() {
+            return Ok(Spanned {
+                value: T::deserialize(d)?,
+                line: 0,
+                column: 0,
+            });
+        }
         let s = serde_saphyr::Spanned::<T>::deserialize(d)?;
         Ok(Spanned {
             value: s.value,
@@ -56,6 +64,26 @@ impl<T: fmt::Display> fmt::Display for Spanned<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         self.value.fmt(f)
     }
+}
+
+thread_local! {
+    /// Whether [`Spanned`] values record their position; see [`without_positions`].
+    static RECORD_POSITIONS: Cell<bool> = const { Cell::new(true) };
+}
+
+/// Runs `f` with YAML parsed on this thread giving every [`Spanned`] value line and
+/// column 0. Asking serde-saphyr for each value's position is about a fifth of parsing a
+/// record; a build that finds no problem never uses the positions (see
+/// `LoadOptions::skip_positions`).
+pub fn without_positions<R>(f: impl FnOnce() -> R) -> R {
+    struct Restore(bool);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            RECORD_POSITIONS.set(self.0);
+        }
+    }
+    let _restore = Restore(RECORD_POSITIONS.replace(false));
+    f()
 }
 
 fn options() -> serde_saphyr::Options {

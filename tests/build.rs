@@ -326,6 +326,63 @@ fn the_command_line_exit_codes() {
 /// A large site is loaded with its bodies left in their files, read back per page
 /// (`LoadOptions::bodies_in_files_over`, `Site::release_bodies`); the pages must be what
 /// they are with the bodies held.
+/// A build parses entries without their fields' positions (`LoadOptions::skip_positions`):
+/// the pages are the same, and a site with problems is loaded again so that every problem
+/// still has its line and column.
+#[test]
+fn positions_are_skipped_only_when_nothing_is_reported() {
+    use kbgen::LoadOptions;
+    use kbgen::site::{MemorySink, load_checked, prepare_with, render_site};
+    let render = |skip_positions: bool| {
+        let opts = LoadOptions {
+            skip_positions,
+            ..LoadOptions::default()
+        };
+        let (site, mut templates) = prepare_with(&fixture("site"), opts, None).unwrap();
+        let sink = MemorySink::default();
+        render_site(&site, &mut templates, &sink).unwrap();
+        (site, sink.files.into_inner().unwrap())
+    };
+    let (with, pages_with) = render(false);
+    let (without, pages_without) = render(true);
+    assert!(pages_with.len() > 20);
+    assert_eq!(pages_with, pages_without);
+    // Without problems nothing was loaded again: the positions really were skipped.
+    assert!(
+        with.entries
+            .iter()
+            .all(|e| e.pos("title").is_some_and(|p| p.0 > 0))
+    );
+    assert!(
+        without
+            .entries
+            .iter()
+            .all(|e| e.pos("title") == Some((0, 0)))
+    );
+
+    let broken = fixture("broken-site");
+    let text = |opts: LoadOptions| {
+        let (site, report) = load_checked(&broken, opts);
+        assert!(site.is_none());
+        report.render(kbgen::Format::Json)
+    };
+    let reported = text(LoadOptions::default());
+    // Field errors carry their place: `updated` of push-rejected.md is on line 6.
+    let json: serde_json::Value = serde_json::from_str(&reported).unwrap();
+    let placed = json["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["field"].is_string() && d["line"].as_u64().is_some_and(|l| l > 1))
+        .count();
+    assert!(placed >= 3, "{reported}");
+    let skipping = LoadOptions {
+        skip_positions: true,
+        ..LoadOptions::default()
+    };
+    assert_eq!(text(skipping), reported);
+}
+
 #[test]
 fn pages_are_the_same_with_bodies_read_back() {
     use kbgen::LoadOptions;
@@ -334,6 +391,7 @@ fn pages_are_the_same_with_bodies_read_back() {
         let opts = LoadOptions {
             drafts: false,
             bodies_in_files_over: over,
+            skip_positions: false,
         };
         let (mut site, mut templates) = prepare_with(&fixture("site"), opts, None).unwrap();
         if release {
@@ -367,6 +425,7 @@ fn a_body_changed_after_loading_is_an_error_not_a_wrong_page() {
     let opts = kbgen::LoadOptions {
         drafts: false,
         bodies_in_files_over: Some(0),
+        skip_positions: false,
     };
     let (site, _) = kbgen::site::prepare_with(&root, opts, None).unwrap();
     let e = site
