@@ -195,17 +195,6 @@ impl TopK {
         }
     }
 
-    /// In doc order, as they are.
-    fn into_sorted_raw(self) -> Vec<(u32, u32)> {
-        let mut v: Vec<(u32, u32)> = self
-            .heap
-            .into_iter()
-            .map(|std::cmp::Reverse((imp, std::cmp::Reverse(doc)))| (doc, imp))
-            .collect();
-        v.sort_unstable();
-        v
-    }
-
     /// In doc order. When entries were left out, each impact is reduced by the best one left
     /// out: an entry missing from a cut list may have had up to that much, so only the excess
     /// tells the listed entries apart (ties at the cut drop out).
@@ -220,6 +209,36 @@ impl TopK {
         v.sort_unstable();
         v
     }
+}
+
+/// Of `(doc, impact)` pairs, each doc once with its best impact, impacts above 0, and of
+/// those the `cap` best (highest impact, then lowest doc; what a [`TopK`] keeps), in doc
+/// order. Prefix lists merge many words' lists, so this neither sorts the pairs nor pushes
+/// each on a heap: the best impact per doc goes in `best` (indexed by doc, all zero between
+/// calls), then a selection picks the `cap` best.
+fn best_per_doc(pairs: &[(u32, u32)], cap: usize, best: &mut Vec<u32>) -> Vec<(u32, u32)> {
+    let mut top: Vec<(u32, u32)> = Vec::new();
+    for &(doc, imp) in pairs.iter().filter(|x| x.1 > 0) {
+        let d = doc as usize;
+        if d >= best.len() {
+            best.resize(d + 1, 0);
+        }
+        if best[d] == 0 {
+            top.push((doc, 0));
+        }
+        best[d] = best[d].max(imp);
+    }
+    for x in &mut top {
+        x.1 = std::mem::take(&mut best[x.0 as usize]);
+    }
+    if let Some(last) = cap.checked_sub(1)
+        && top.len() > cap
+    {
+        top.select_nth_unstable_by(last, |a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    }
+    top.truncate(cap);
+    top.sort_unstable();
+    top
 }
 
 /// One vocabulary partition's words: (word id, keyword postings, entries with it in the title).
@@ -325,12 +344,12 @@ fn prefixes(words: &[String], kw: &[Postings]) -> Vec<(String, Postings)> {
     let scaled = |list: &[(u32, u32)]| -> Postings {
         list.iter().map(|&(doc, imp)| (doc, imp * 3 / 4)).collect()
     };
+    let char_counts: Vec<usize> = words.iter().map(|w| w.chars().count()).collect();
     let mut out: Vec<(String, Postings)> = Vec::new();
     let mut longer: Vec<(&str, Postings)> = Vec::new();
     for len in (PREFIX_MIN..=PREFIX_MAX).rev() {
         let mut level: FxMap<&str, Postings> = FxMap::default();
-        for (w, list) in words.iter().zip(kw) {
-            let chars = w.chars().count();
+        for ((w, list), &chars) in words.iter().zip(kw).zip(&char_counts) {
             // Words one character longer, and at the longest prefix every longer word.
             let wanted = chars == len + 1 || (len == PREFIX_MAX && chars > len);
             if wanted
@@ -347,16 +366,10 @@ fn prefixes(words: &[String], kw: &[Postings]) -> Vec<(String, Postings)> {
         }
         let mut lists: Vec<(&str, Vec<(u32, u32)>)> = level
             .into_par_iter()
-            .filter_map(|(p, mut merged)| {
-                merged.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
-                merged.dedup_by_key(|x| x.0);
-                let mut top = TopK::default();
-                for (doc, imp) in merged.into_iter().filter(|x| x.1 > 0) {
-                    top.push(doc, imp, PREFIX_CAP);
-                }
-                let top = top.into_sorted_raw();
-                (!top.is_empty()).then_some((p, top))
+            .map_init(Vec::new, |best, (p, merged)| {
+                (p, best_per_doc(&merged, PREFIX_CAP, best))
             })
+            .filter(|(_, top)| !top.is_empty())
             .collect();
         lists.sort_unstable_by(|a, b| a.0.cmp(b.0));
         out.extend(lists.iter().map(|(p, l)| (format!("{p}*"), l.clone())));
@@ -364,4 +377,47 @@ fn prefixes(words: &[String], kw: &[Postings]) -> Vec<(String, Postings)> {
     }
     out.sort_unstable_by(|a, b| a.0.cmp(&b.0));
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `best_per_doc` keeps what a plain reading of its contract keeps: ties in impact,
+    /// repeated docs, zero impacts, lists shorter and longer than the cap.
+    #[test]
+    fn best_per_doc_is_the_top_of_the_deduplicated_list() {
+        let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut next = |n: u64| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n) as u32
+        };
+        let mut scratch = Vec::new();
+        for round in 0..500 {
+            let len = next(300) as usize;
+            let docs = 1 + u64::from(next(200));
+            let pairs: Vec<(u32, u32)> = (0..len).map(|_| (next(docs), next(8))).collect();
+            let cap = [0, 1, 5, 50][round % 4];
+            let mut best: std::collections::BTreeMap<u32, u32> = Default::default();
+            for &(doc, imp) in &pairs {
+                let b = best.entry(doc).or_insert(0);
+                *b = (*b).max(imp);
+            }
+            let mut want: Vec<(u32, u32)> = best.into_iter().filter(|x| x.1 > 0).collect();
+            want.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+            want.truncate(cap);
+            want.sort();
+            assert_eq!(
+                best_per_doc(&pairs, cap, &mut scratch),
+                want,
+                "{pairs:?} cap {cap}"
+            );
+            assert!(
+                scratch.iter().all(|&b| b == 0),
+                "the scratch is left all zero"
+            );
+        }
+    }
 }
