@@ -93,23 +93,51 @@ pub fn render(md: &str, ctx: LinkContext<'_>) -> Rendered {
     render_with_ids(md, ctx, &mut HashSet::new())
 }
 
-/// True when `md` is one line of prose that Markdown leaves as it is: nothing at its
-/// start could open a block, and no character in it could start inline syntax, an
-/// entity, a raw HTML tag or a line break. Such text renders to itself, escaped, and is
-/// its own plain text, so list items like it skip the parser (most items of a large KB:
-/// one `Parser` per item was a tenth of a build's CPU). `fast_paths_match_the_parser`
-/// holds both ways to the same output.
-fn is_plain(md: &str) -> bool {
-    let (Some(first), Some(last)) = (md.chars().next(), md.chars().next_back()) else {
-        return false;
-    };
+/// `md` as pieces of text and of code (`true`), when it is one line of prose that Markdown
+/// leaves as it is but for inline code: nothing at its start could open a block; outside
+/// single-backtick code spans no character could start inline syntax, an entity, a raw
+/// HTML tag or a line break; and each code span is closed by one backtick and holds no
+/// `<`, `>`, control character, or white space at either end. Such text renders to its text with
+/// the code in `<code>`, and is its own plain text without the backticks, so list items
+/// like it skip the parser (a `Parser` per item was a tenth of a build's CPU).
+/// `fast_paths_match_the_parser` holds both ways to the same output.
+fn simple_pieces(md: &str) -> Option<Vec<(bool, &str)>> {
+    let (first, last) = (md.chars().next()?, md.chars().next_back()?);
     if first.is_whitespace() || last.is_whitespace() || first.is_ascii_digit() {
-        return false;
+        return None;
     }
     if matches!(first, '-' | '+' | '=' | ':') {
-        return false;
+        return None;
     }
-    !md.bytes().any(|b| SYNTAX[usize::from(b)])
+    let text_ok = |t: &str| !t.bytes().any(|b| SYNTAX[usize::from(b)]);
+    let mut pieces = Vec::new();
+    let mut rest = md;
+    while let Some(open) = rest.find('`') {
+        let (text, after) = (&rest[..open], &rest[open + 1..]);
+        let close = after.find('`')?;
+        let code = &after[..close];
+        rest = &after[close + 1..];
+        let code_ok = !code.is_empty()
+            && !code.starts_with(char::is_whitespace)
+            && !code.ends_with(char::is_whitespace)
+            && !code
+                .bytes()
+                .any(|b| b < 0x20 || b == 0x7f || b == b'<' || b == b'>');
+        if !text_ok(text) || !code_ok || rest.starts_with('`') {
+            return None;
+        }
+        if !text.is_empty() {
+            pieces.push((false, text));
+        }
+        pieces.push((true, code));
+    }
+    if !text_ok(rest) {
+        return None;
+    }
+    if !rest.is_empty() {
+        pieces.push((false, rest));
+    }
+    Some(pieces)
 }
 
 /// Bytes that can start Markdown syntax, an entity, a tag or a line break (and other controls).
@@ -202,8 +230,19 @@ pub fn render_with_ids(md: &str, ctx: LinkContext<'_>, used_ids: &mut HashSet<St
 
 /// Renders a list item or short field: one paragraph loses its `<p>` wrapper.
 pub fn render_inline(md: &str, ctx: LinkContext<'_>) -> String {
-    if is_plain(md) {
-        return md.to_owned();
+    if let Some(pieces) = simple_pieces(md) {
+        let mut html = String::with_capacity(md.len() + 16);
+        for (code, piece) in pieces {
+            if code {
+                // Outside code, `simple_pieces` allows no `&`, `<` or `>`; inside, only `&`.
+                html.push_str("<code>");
+                html.push_str(&piece.replace('&', "&amp;"));
+                html.push_str("</code>");
+            } else {
+                html.push_str(piece);
+            }
+        }
+        return html;
     }
     let html = render(md, ctx).html;
     unwrap_paragraph(html)
@@ -223,8 +262,8 @@ fn unwrap_paragraph(html: String) -> String {
 
 /// Plain text of Markdown: text and code, blocks separated by newlines.
 pub fn plain_text(md: &str) -> String {
-    if is_plain(md) {
-        return md.to_owned();
+    if let Some(pieces) = simple_pieces(md) {
+        return pieces.into_iter().map(|(_, piece)| piece).collect();
     }
     plain_text_parsed(md)
 }
@@ -500,6 +539,19 @@ mod tests {
             "http://x.y",
             "www.x.y",
             "\r",
+            "`code`",
+            "`a*b_c`",
+            "`x & y`",
+            "`a\"b'`",
+            "` sp`",
+            "`[x](y)`",
+            "`-v`",
+            "`\\n`",
+            "`<b>`",
+            "``",
+            "`",
+            " `",
+            "` ",
         ];
         let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
         let mut next = |n: usize| {
@@ -508,14 +560,15 @@ mod tests {
             seed ^= seed << 17;
             (seed % n as u64) as usize
         };
-        let mut plain = 0;
-        for _ in 0..20_000 {
+        let (mut plain, mut with_code) = (0, 0);
+        for _ in 0..40_000 {
             let len = 1 + next(8);
             let md: String = (0..len).map(|_| PIECES[next(PIECES.len())]).collect();
-            if !is_plain(&md) {
+            let Some(pieces) = simple_pieces(&md) else {
                 continue;
-            }
+            };
             plain += 1;
+            with_code += usize::from(pieces.iter().any(|p| p.0));
             let slow = unwrap_paragraph(render(&md, CTX).html);
             assert_eq!(render_inline(&md, CTX), slow, "render_inline({md:?})");
             assert_eq!(
@@ -525,17 +578,25 @@ mod tests {
             );
         }
         // The generator must reach the fast path often enough to mean something.
-        assert!(plain > 2_000, "only {plain} plain strings");
+        assert!(plain > 2_000, "only {plain} strings on the fast path");
+        assert!(with_code > 500, "only {with_code} of them with code");
         for md in [
             "Run it.",
             "Use a \"quoted\" key: it's fine - really (mostly).",
+            "Run `npm ci --force` then wait",
+            "`git status` first",
         ] {
-            assert!(is_plain(md), "{md:?}");
+            assert!(simple_pieces(md).is_some(), "{md:?}");
         }
+        assert_eq!(
+            render_inline("Run `a && b` now.", CTX),
+            "Run <code>a &amp;&amp; b</code> now."
+        );
         for md in [
-            "", " a", "a ", "1. a", "- a", "a\nb", "a `b`", "a <b>", "a & b", "# a",
+            "", " a", "a ", "1. a", "- a", "a\nb", "a <b>", "a & b", "# a", "a `b", "a ``b``",
+            "a ` b`", "a `<b>`", "*a* `b`",
         ] {
-            assert!(!is_plain(md), "{md:?}");
+            assert!(simple_pieces(md).is_none(), "{md:?}");
         }
     }
 
