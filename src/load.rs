@@ -106,17 +106,19 @@ impl Site {
         let bytes = std::fs::read(self.root.join(&e.file)).map_err(|err| {
             Diagnostic::error(&e.file, "io", format!("cannot read the file: {err}"))
         })?;
-        let text = entry::decode(&bytes, &e.file).map_err(|d| *d)?;
-        text.get(span.start as usize..span.end as usize)
-            .filter(|_| text.len() == span.text_len as usize)
-            .map(|body| std::borrow::Cow::Owned(body.to_owned()))
-            .ok_or_else(|| {
-                Diagnostic::error(
-                    &e.file,
-                    "io",
-                    "the file changed during the build; build again",
-                )
-            })
+        let mut text = entry::decode(&bytes, &e.file).map_err(|d| *d)?;
+        let (start, end) = (span.start as usize, span.end as usize);
+        if text.len() != span.text_len as usize || text.get(start..end).is_none() {
+            return Err(Diagnostic::error(
+                &e.file,
+                "io",
+                "the file changed during the build; build again",
+            ));
+        }
+        // The body in place: no second copy of it.
+        text.truncate(end);
+        text.drain(..start);
+        Ok(std::borrow::Cow::Owned(text))
     }
 }
 
@@ -129,8 +131,8 @@ pub struct LoadOptions {
     /// files; [`Site::body`] reads them back. A build does so for large sites, to hold
     /// less (`None`: always hold them).
     pub bodies_in_files_over: Option<usize>,
-    /// Parse entries without recording where each field was written (every position is
-    /// 0:0): cheaper, for a build, which uses positions only to report problems and loads
+    /// Parse entries without recording where each field was written (`Entry::pos` gives
+    /// `None`): cheaper, for a build, which uses positions only to report errors and loads
     /// again with them when there are any (`site::load_checked`).
     pub skip_positions: bool,
 }
@@ -189,6 +191,9 @@ pub fn load(root: &Path, opts: LoadOptions) -> (Option<Site>, Report) {
         }
     }
 
+    let keep_body = opts
+        .bodies_in_files_over
+        .is_none_or(|n| record_files.len() <= n);
     let parsed: Vec<Result<Entry, Vec<Diagnostic>>> =
         crate::site::timed("read and parse entries", || {
             record_files
@@ -196,9 +201,6 @@ pub fn load(root: &Path, opts: LoadOptions) -> (Option<Site>, Report) {
                 .map(|rec| {
                     let bytes =
                         read_limited(&root.join(&rec.rel), &rec.rel).map_err(|d| vec![*d])?;
-                    let keep_body = opts
-                        .bodies_in_files_over
-                        .is_none_or(|n| record_files.len() <= n);
                     let parse = || {
                         entry::parse_with(
                             &bytes,

@@ -83,13 +83,21 @@ pub struct PositionsBuilder {
     map: BTreeMap<Key, (u32, u32)>,
 }
 
+/// YAML lines count from 1: line 0 is what a parse without positions gives
+/// (`yaml::without_positions`), and no position is recorded for it.
+fn known(pos: (u32, u32)) -> bool {
+    pos.0 > 0
+}
+
 impl PositionsBuilder {
     /// Records where `name` (`field`, `field[i]` or `field[i].sub`) was written.
     ///
     /// # Panics
     /// When `name` is not a field name this module knows; callers pass fixed names.
     pub fn insert(&mut self, name: &str, pos: (u32, u32)) {
-        self.map.insert(key(name), pos);
+        if known(pos) {
+            self.map.insert(key(name), pos);
+        }
     }
 
     /// Records where item `index` of list `field` (`causes[2]`), or its sub-field `sub`
@@ -98,11 +106,14 @@ impl PositionsBuilder {
     /// # Panics
     /// When `field` or `sub` is not a name this module knows; callers pass fixed names.
     pub fn insert_item(&mut self, field: &str, index: usize, sub: Option<&str>, pos: (u32, u32)) {
-        let known = |names: &[&str], n: &str| names.iter().position(|x| *x == n);
+        if !known(pos) {
+            return;
+        }
+        let find = |names: &[&str], n: &str| names.iter().position(|x| *x == n);
         let key = Key {
-            field: known(&FIELDS, field).unwrap_or_else(|| panic!("not a field: {field}")) as u8,
+            field: find(&FIELDS, field).unwrap_or_else(|| panic!("not a field: {field}")) as u8,
             sub: sub.map_or(0, |s| {
-                known(&SUBS, s).unwrap_or_else(|| panic!("not a sub-field: {s}")) as u8 + 1
+                find(&SUBS, s).unwrap_or_else(|| panic!("not a sub-field: {s}")) as u8 + 1
             }),
             index: u32::try_from(index)
                 .ok()
@@ -114,7 +125,9 @@ impl PositionsBuilder {
 
     /// Records `pos` for `name` unless it already has one.
     pub fn or_insert(&mut self, name: &str, pos: (u32, u32)) {
-        self.map.entry(key(name)).or_insert(pos);
+        if known(pos) {
+            self.map.entry(key(name)).or_insert(pos);
+        }
     }
 
     /// The position recorded for exactly `name`.
@@ -205,7 +218,15 @@ mod tests {
         b.or_insert("causes", (11, 12));
         b.or_insert("causes", (13, 14));
         b.insert("title", (15, 16));
+        // Line 0 is no position: nothing is recorded, nothing replaced.
+        b.insert("summary", (0, 0));
+        b.insert_item("tags", 0, None, (0, 0));
+        b.or_insert("steps", (0, 0));
+        b.insert("title", (0, 0));
         let p = b.finish();
+        for unknown in ["summary", "tags[0]", "steps"] {
+            assert_eq!(p.get(unknown), None, "{unknown}");
+        }
         assert_eq!(p.get("title"), Some((15, 16)));
         assert_eq!(p.get("causes[0]"), Some((3, 4)));
         assert_eq!(p.get("causes[12]"), Some((5, 6)));

@@ -379,10 +379,7 @@ pub fn entry_vars<'a>(
             .map(|m| markdown::render_inline(m, ctx))
             .collect::<Vec<_>>()
     };
-    let mut ids = markdown::RESERVED_IDS
-        .iter()
-        .map(|s| (*s).to_owned())
-        .collect();
+    let mut ids = std::collections::HashSet::new();
     let body = markdown::render_with_ids(body, ctx, &mut ids);
     let evidence = e
         .evidence

@@ -83,9 +83,10 @@ pub fn thousands(n: usize) -> String {
 /// there is no error.
 pub fn load_checked(root: &Path, opts: LoadOptions) -> (Option<Site>, Report) {
     let (site, report) = load_checked_once(root, opts);
-    if opts.skip_positions && !report.is_empty() {
-        // Problems are reported with the line and column of their field: load again,
-        // recording positions this time.
+    if opts.skip_positions && report.has_errors() {
+        // Errors are reported with the line and column of their field: load again,
+        // recording positions this time. (Warnings, which a build does not print, keep
+        // their file and no position: none was recorded.)
         let opts = LoadOptions {
             skip_positions: false,
             ..opts

@@ -327,10 +327,10 @@ fn the_command_line_exit_codes() {
 /// (`LoadOptions::bodies_in_files_over`, `Site::release_bodies`); the pages must be what
 /// they are with the bodies held.
 /// A build parses entries without their fields' positions (`LoadOptions::skip_positions`):
-/// the pages are the same, and a site with problems is loaded again so that every problem
-/// still has its line and column.
+/// the pages are the same, a site with errors is loaded again so that every error still
+/// has its line and column, and a warning alone does not cost a second load.
 #[test]
-fn positions_are_skipped_only_when_nothing_is_reported() {
+fn positions_are_skipped_unless_there_are_errors() {
     use kbgen::LoadOptions;
     use kbgen::site::{MemorySink, load_checked, prepare_with, render_site};
     let render = |skip_positions: bool| {
@@ -353,12 +353,21 @@ fn positions_are_skipped_only_when_nothing_is_reported() {
             .iter()
             .all(|e| e.pos("title").is_some_and(|p| p.0 > 0))
     );
-    assert!(
-        without
-            .entries
-            .iter()
-            .all(|e| e.pos("title") == Some((0, 0)))
-    );
+    assert!(without.entries.iter().all(|e| e.pos("title").is_none()));
+
+    // A warning alone (a stray file) is not an error: no second load, and so no positions.
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("site");
+    common::copy_tree(&fixture("site"), &root);
+    std::fs::write(root.join("content/git/notes.txt"), "scratch\n").unwrap();
+    let skipping = LoadOptions {
+        skip_positions: true,
+        ..LoadOptions::default()
+    };
+    let (site, report) = load_checked(&root, skipping);
+    assert!(!report.is_empty() && !report.has_errors());
+    let site = site.expect("warnings do not stop a build");
+    assert!(site.entries.iter().all(|e| e.pos("title").is_none()));
 
     let broken = fixture("broken-site");
     let text = |opts: LoadOptions| {
