@@ -135,6 +135,8 @@ const HARD: u8 = 4;
 const WORD: u8 = 8;
 /// An ASCII letter, digit or `_`.
 const PLAIN: u8 = 16;
+/// An ASCII letter.
+const LETTER: u8 = 32;
 
 /// What each ASCII character is to the line tokenizer.
 const ASCII: [u8; 128] = {
@@ -144,7 +146,9 @@ const ASCII: [u8; 128] = {
         let b = c as u8;
         t[c] = if b <= b' ' || b == 0x7f {
             SPACE
-        } else if b.is_ascii_alphanumeric() || b == b'_' {
+        } else if b.is_ascii_alphabetic() {
+            WORD | PLAIN | LETTER
+        } else if b.is_ascii_digit() || b == b'_' {
             WORD | PLAIN
         } else if matches!(
             b,
@@ -161,7 +165,7 @@ const ASCII: [u8; 128] = {
     t
 };
 
-/// [`SPACE`], [`SOFT`], [`HARD`], [`WORD`], [`PLAIN`] bits of `c`.
+/// [`SPACE`], [`SOFT`], [`HARD`], [`WORD`], [`PLAIN`], [`LETTER`] bits of `c`.
 fn class_of(c: char) -> u8 {
     match ASCII.get(c as usize) {
         Some(&k) => k,
@@ -194,6 +198,8 @@ fn tokenize_line<T: Ch>(s: &[T], start: usize, out: &mut Sink<'_, '_>) {
         let mut j = i + 1;
         // ASCII letters, digits and `_` only: one word, no shape to look for.
         let mut plain = k & PLAIN != 0;
+        // ASCII letters only: a word as it is (see `classify`).
+        let mut letters = k & LETTER != 0;
         while j < n {
             let d = s[j].ch();
             let k = class_of(d);
@@ -204,9 +210,12 @@ fn tokenize_line<T: Ch>(s: &[T], start: usize, out: &mut Sink<'_, '_>) {
                 break;
             }
             plain = plain && k & PLAIN != 0;
+            letters = letters && k & LETTER != 0;
             j += 1;
         }
-        if plain {
+        if letters {
+            out.class(letters_only(&s[i..j]));
+        } else if plain {
             out.class(classify(&s[i..j]));
         } else {
             chunk(&s[i..j], out);
@@ -348,6 +357,15 @@ enum Class<'a, T> {
     Word(&'a [T]),
     Placeholder(&'static str),
     Dropped,
+}
+
+/// What [`classify`] makes of a word of ASCII letters only, without looking at them.
+fn letters_only<T: Ch>(w: &[T]) -> Class<'_, T> {
+    if w.len() == 1 {
+        Class::Dropped
+    } else {
+        Class::Word(w)
+    }
 }
 
 /// A word as a token, a placeholder, or nothing.
@@ -500,6 +518,41 @@ mod tests {
                 "{line:?}"
             );
         }
+    }
+
+    /// What a classification comes to, for comparing.
+    fn outcome<T: Ch>(c: Class<'_, T>) -> Option<String> {
+        match c {
+            Class::Word(w) => Some(T::chars(w).iter().collect()),
+            Class::Placeholder(p) => Some(p.to_string()),
+            Class::Dropped => None,
+        }
+    }
+
+    #[test]
+    fn letters_only_is_what_classify_makes_of_letters() {
+        let letters: Vec<u8> = (b'a'..=b'z').chain(b'A'..=b'Z').collect();
+        // Every word of one and two letters, and longer ones built from them.
+        let mut words: Vec<Vec<u8>> = letters.iter().map(|&a| vec![a]).collect();
+        for &a in &letters {
+            for &b in &letters {
+                words.push(vec![a, b]);
+                words.push(vec![a, b, a, b, b, a, a]);
+            }
+        }
+        for w in &words {
+            assert_eq!(
+                outcome(letters_only(w)),
+                outcome(classify(w)),
+                "{}",
+                String::from_utf8_lossy(w)
+            );
+        }
+        // The tokenizer takes the shortcut only for words of letters.
+        assert_eq!(
+            toks("a bc x1 ab_ 0xbeef user12345"),
+            ["bc", "x1", "ab", "<hex>", "<id>"]
+        );
     }
 
     #[test]
