@@ -204,8 +204,14 @@ fn edit_distance(a: &str, b: &str) -> usize {
 /// Every link of `e` that leads inside the site.
 fn links_of<'a>(site: &'a Site, e: &'a Entry) -> Vec<Found<'a>> {
     let mut out = Vec::new();
-    // A body that cannot be read back fails the entry's page, and so the build.
-    let body = site.body(e).unwrap_or_default();
+    // A body that cannot be read back fails the entry's page, and so the build. A body left
+    // in its file is read back only when it may have a link.
+    let unread = e.body_span.is_some_and(|s| s.released && !s.may_link);
+    let body = if unread {
+        Default::default()
+    } else {
+        site.body(e).unwrap_or_default()
+    };
     for field in prose::markdown_fields_with(e, &body) {
         for (dest, offset) in link_dests(field.text) {
             if let Some(target) = resolve(site, e, &dest) {
@@ -222,8 +228,17 @@ fn links_of<'a>(site: &'a Site, e: &'a Entry) -> Vec<Found<'a>> {
     out
 }
 
+/// False when `md` has no link for sure: every Markdown link (inline, reference,
+/// autolink, footnote) needs a `[` or a `<`.
+pub fn may_link(md: &str) -> bool {
+    md.contains(['[', '<'])
+}
+
 /// The destinations of the links (not images) in `md`, with source offsets.
 pub fn link_dests(md: &str) -> Vec<(String, usize)> {
+    if !may_link(md) {
+        return Vec::new();
+    }
     Parser::new_ext(md, markdown::options())
         .into_offset_iter()
         .filter_map(|(event, range)| match event {
@@ -411,6 +426,36 @@ fn percent_decode(s: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn text_without_brackets_or_angles_has_no_link() {
+        let parsed = |md: &str| -> Vec<(String, usize)> {
+            Parser::new_ext(md, markdown::options())
+                .into_offset_iter()
+                .filter_map(|(event, range)| match event {
+                    Event::Start(Tag::Link { dest_url, .. }) => {
+                        Some((dest_url.into_string(), range.start))
+                    }
+                    _ => None,
+                })
+                .collect()
+        };
+        let samples = [
+            "Plain words, https://example.com/x and www.example.com, a@b.example.",
+            "# Heading {#id}\n\n```sh\nnpm ci\n```\n\n| a | b |\n|---|---|\n| 1 | 2 |",
+            "*em* **strong** `code` ~~gone~~ > quote\n\n- item: http://host/",
+            "See [the fix](#fix), <https://example.com>, [ref][r] and [^1].\n\n[r]: /x\n[^1]: note",
+            "<a href=\"/x\">raw</a> and ![img](/i.png) and [[wiki]]",
+        ];
+        for md in samples {
+            assert_eq!(link_dests(md), parsed(md), "{md}");
+            if !may_link(md) {
+                assert!(parsed(md).is_empty(), "{md}");
+            }
+        }
+        assert!(!may_link(samples[0]) && !may_link(samples[1]) && !may_link(samples[2]));
+        assert!(!parsed(samples[3]).is_empty());
+    }
+
     use super::*;
 
     #[test]

@@ -14,7 +14,7 @@ use serde::Deserialize;
 
 use crate::config::{CONFIG_FILE, Config};
 use crate::diagnostic::{Diagnostic, Report};
-use crate::entry::{self, Entry, is_slug};
+use crate::entry::{self, BodySpan, Entry, is_slug};
 use crate::yaml::{self, MAX_FILE_BYTES, Spanned};
 
 /// The file that makes a folder under `content/` a platform.
@@ -102,24 +102,57 @@ impl Site {
         let Some(span) = e.body_span.filter(|s| s.released) else {
             return Ok(std::borrow::Cow::Borrowed(&e.body));
         };
-        // The file was read once, within the size limit; its length is checked below.
-        let bytes = std::fs::read(self.root.join(&e.file)).map_err(|err| {
+        let path = self.root.join(&e.file);
+        let io = |err: std::io::Error| {
             Diagnostic::error(&e.file, "io", format!("cannot read the file: {err}"))
-        })?;
-        let mut text = entry::decode(&bytes, &e.file).map_err(|d| *d)?;
-        let (start, end) = (span.start as usize, span.end as usize);
-        if text.len() != span.text_len as usize || text.get(start..end).is_none() {
-            return Err(Diagnostic::error(
+        };
+        let changed = || {
+            Diagnostic::error(
                 &e.file,
                 "io",
                 "the file changed during the build; build again",
-            ));
+            )
+        };
+        if span.verbatim {
+            // The body alone, at its offsets in the file: a third of the bytes, and no
+            // decoding of the front matter.
+            return match read_span(&path, span) {
+                Ok(Some(body)) => Ok(std::borrow::Cow::Owned(body)),
+                Ok(None) => Err(changed()),
+                Err(err) if err.kind() == std::io::ErrorKind::UnexpectedEof => Err(changed()),
+                Err(err) => Err(io(err)),
+            };
+        }
+        // The file was read once, within the size limit; its length is checked below.
+        let bytes = std::fs::read(&path).map_err(io)?;
+        let mut text = entry::decode(&bytes, &e.file).map_err(|d| *d)?;
+        let (start, end) = (span.start as usize, span.end as usize);
+        if text.len() != span.text_len as usize || text.get(start..end).is_none() {
+            return Err(changed());
         }
         // The body in place: no second copy of it.
         text.truncate(end);
         text.drain(..start);
         Ok(std::borrow::Cow::Owned(text))
     }
+}
+
+/// The bytes of `span` in the file at `path`, when the file still has the length it had and
+/// they are what [`entry::decode`] would have made of them (UTF-8, no NUL, no CR); `None`
+/// when it changed.
+fn read_span(path: &Path, span: BodySpan) -> std::io::Result<Option<String>> {
+    use std::io::{Read, Seek, SeekFrom};
+    let mut file = std::fs::File::open(path)?;
+    if file.metadata()?.len() != u64::from(span.text_len) {
+        return Ok(None);
+    }
+    file.seek(SeekFrom::Start(u64::from(span.start)))?;
+    let mut bytes = vec![0; span.end.saturating_sub(span.start) as usize];
+    file.read_exact(&mut bytes)?;
+    if bytes.iter().any(|&b| b == 0 || b == b'\r') {
+        return Ok(None);
+    }
+    Ok(String::from_utf8(bytes).ok())
 }
 
 /// What to load.

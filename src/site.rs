@@ -99,7 +99,7 @@ pub fn load_checked(root: &Path, opts: LoadOptions) -> (Option<Site>, Report) {
 fn load_checked_once(root: &Path, opts: LoadOptions) -> (Option<Site>, Report) {
     let (site, mut report) = load::load(root, opts);
     if let Some(site) = &site {
-        check::errors(site, &mut report);
+        timed("checks", || check::errors(site, &mut report));
         if let Err(diags) = Templates::load(root) {
             report.extend(diags);
         }

@@ -449,3 +449,86 @@ fn a_body_changed_after_loading_is_an_error_not_a_wrong_page() {
     let err = site.body(e).unwrap_err();
     assert!(err.message.contains("changed during the build"), "{err:?}");
 }
+
+#[test]
+fn bodies_read_back_are_the_bodies_held_whatever_the_line_breaks() {
+    // A body read back alone (the file is its text) or through decoding the whole file (a
+    // byte-order mark, CRLF or lone CR line breaks) is the body a held load has.
+    type Variant = (&'static str, fn(&str) -> String, bool);
+    let variants: [Variant; 4] = [
+        ("LF", |t| t.to_owned(), true),
+        ("BOM", |t| format!("\u{feff}{t}"), false),
+        ("CRLF", |t| t.replace('\n', "\r\n"), false),
+        ("CR", |t| t.replace('\n', "\r"), false),
+    ];
+    for (name, transform, verbatim) in variants {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path().join("site");
+        common::copy_tree(&fixture("site"), &root);
+        let load = |over: Option<usize>| {
+            let opts = kbgen::LoadOptions {
+                drafts: false,
+                bodies_in_files_over: over,
+                skip_positions: false,
+            };
+            kbgen::site::prepare_with(&root, opts, None).unwrap().0
+        };
+        let file = load(None)
+            .entries
+            .iter()
+            .find(|e| e.file.ends_with(".md") && e.body.len() > 100)
+            .map(|e| e.file.clone())
+            .unwrap();
+        let path = root.join(&file);
+        let text = std::fs::read_to_string(&path).unwrap();
+        std::fs::write(&path, transform(&text)).unwrap();
+        let (held, released) = (load(None), load(Some(0)));
+        let e = released.entries.iter().find(|e| e.file == file).unwrap();
+        let span = e.body_span.unwrap();
+        assert!(span.released, "{name}");
+        assert_eq!(span.verbatim, verbatim, "{name}");
+        let want = &held.entries.iter().find(|e| e.file == file).unwrap().body;
+        assert!(!want.is_empty() && !want.contains('\r'), "{name}");
+        assert_eq!(released.body(e).unwrap().as_ref(), want.as_str(), "{name}");
+        // Changed in place to the same length: a CR in the body is no body decoding makes.
+        let raw = std::fs::read(&path).unwrap();
+        let at = raw.len() - 5;
+        let mut edited = raw.clone();
+        edited[at] = b'\r';
+        std::fs::write(&path, &edited).unwrap();
+        if verbatim {
+            let err = released.body(e).unwrap_err();
+            assert!(
+                err.message.contains("changed during the build"),
+                "{name}: {err:?}"
+            );
+        }
+        // Shorter: always noticed.
+        std::fs::write(&path, &raw[..raw.len() / 2]).unwrap();
+        let err = released.body(e).unwrap_err();
+        assert!(
+            err.message.contains("changed during the build"),
+            "{name}: {err:?}"
+        );
+    }
+}
+
+#[test]
+fn bodies_left_in_their_files_are_link_checked_the_same() {
+    use kbgen::LoadOptions;
+    use kbgen::site::load_checked;
+    // broken-site has broken links in a body; bodies left in files are read back for the
+    // check only when they may have a link, and the report is the same.
+    let report = |over: Option<usize>| {
+        let opts = LoadOptions {
+            bodies_in_files_over: over,
+            ..LoadOptions::default()
+        };
+        let (site, report) = load_checked(&fixture("broken-site"), opts);
+        assert!(site.is_none());
+        report.render(kbgen::Format::Json)
+    };
+    let held = report(None);
+    assert!(held.contains("missing-package"), "{held}");
+    assert_eq!(report(Some(0)), held);
+}
