@@ -172,31 +172,39 @@ pub struct LoadOptions {
 
 /// Reads a file as text for a record; refuses huge files before reading them.
 pub fn read_limited(path: &Path, rel: &str) -> Result<Vec<u8>, Box<Diagnostic>> {
-    let meta = std::fs::metadata(path).map_err(|e| {
+    use std::io::Read;
+    let io = |e: std::io::Error| {
         Box::new(Diagnostic::error(
             rel,
             "io",
             format!("cannot read the file: {e}"),
         ))
-    })?;
-    if meta.len() > MAX_FILE_BYTES {
-        return Err(Box::new(Diagnostic::error(
+    };
+    let too_large = |len: u64| {
+        Box::new(Diagnostic::error(
             rel,
             "file-too-large",
             format!(
-                "the file is {} bytes; kbgen reads records of at most {} bytes",
-                meta.len(),
-                MAX_FILE_BYTES
+                "the file is {len} bytes; kbgen reads records of at most {MAX_FILE_BYTES} bytes"
             ),
-        )));
-    }
-    std::fs::read(path).map_err(|e| {
-        Box::new(Diagnostic::error(
-            rel,
-            "io",
-            format!("cannot read the file: {e}"),
         ))
-    })
+    };
+    // The length from the open file, not from a second look-up of its path.
+    let file = std::fs::File::open(path).map_err(io)?;
+    let len = file.metadata().map_err(io)?.len();
+    if len > MAX_FILE_BYTES {
+        return Err(too_large(len));
+    }
+    // Room for the whole file and the read that finds its end; a file that grew past the
+    // limit since is refused all the same.
+    let mut bytes = Vec::with_capacity(len as usize + 1);
+    file.take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(io)?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(too_large(bytes.len() as u64));
+    }
+    Ok(bytes)
 }
 
 /// Loads the site under `root`. Returns the site when `kbgen.yaml` was usable,
