@@ -445,6 +445,7 @@ mod tests {
             "*em* **strong** `code` ~~gone~~ > quote\n\n- item: http://host/",
             "See [the fix](#fix), <https://example.com>, [ref][r] and [^1].\n\n[r]: /x\n[^1]: note",
             "<a href=\"/x\">raw</a> and ![img](/i.png) and [[wiki]]",
+            "An autolink alone: <https://example.com/x>.",
         ];
         for md in samples {
             assert_eq!(link_dests(md), parsed(md), "{md}");
@@ -454,6 +455,8 @@ mod tests {
         }
         assert!(!may_link(samples[0]) && !may_link(samples[1]) && !may_link(samples[2]));
         assert!(!parsed(samples[3]).is_empty());
+        // A `<` alone is enough for a link.
+        assert!(!samples[5].contains('[') && !parsed(samples[5]).is_empty());
     }
 
     use super::*;

@@ -190,19 +190,37 @@ pub fn read_limited(path: &Path, rel: &str) -> Result<Vec<u8>, Box<Diagnostic>> 
         ))
     };
     // The length from the open file, not from a second look-up of its path.
-    let file = std::fs::File::open(path).map_err(io)?;
+    let mut file = std::fs::File::open(path).map_err(io)?;
     let len = file.metadata().map_err(io)?.len();
     if len > MAX_FILE_BYTES {
         return Err(too_large(len));
     }
-    // Room for the whole file and the read that finds its end; a file that grew past the
-    // limit since is refused all the same.
-    let mut bytes = Vec::with_capacity(len as usize + 1);
-    file.take(MAX_FILE_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .map_err(io)?;
-    if bytes.len() as u64 > MAX_FILE_BYTES {
-        return Err(too_large(bytes.len() as u64));
+    // Read into room for the whole file and one byte more: a file of that length takes one
+    // read and the read that finds its end.
+    let mut bytes = vec![0u8; len as usize + 1];
+    let mut n = 0;
+    while n < bytes.len() {
+        match file.read(&mut bytes[n..]) {
+            Ok(0) => break,
+            Ok(k) => n += k,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(io(e)),
+        }
+    }
+    bytes.truncate(n);
+    if n > len as usize {
+        // It grew since: the rest, up to one byte past the limit.
+        (&mut file)
+            .take(MAX_FILE_BYTES + 1 - n as u64)
+            .read_to_end(&mut bytes)
+            .map_err(io)?;
+        if bytes.len() as u64 > MAX_FILE_BYTES {
+            return Err(Box::new(Diagnostic::error(
+                rel,
+                "file-too-large",
+                format!("the file grew past {MAX_FILE_BYTES} bytes while kbgen read it"),
+            )));
+        }
     }
     Ok(bytes)
 }
@@ -517,4 +535,28 @@ fn duplicate_ids(entries: &[Entry]) -> Vec<Diagnostic> {
         }
     }
     diags
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn read_limited_reads_whole_files_and_refuses_large_ones() {
+        let dir = std::env::temp_dir().join(format!("kbgen-read-limited-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        for len in [1usize, 4095, 8192, 8193, 100_000, MAX_FILE_BYTES as usize] {
+            let bytes: Vec<u8> = (0..len).map(|i| b'a' + (i % 26) as u8).collect();
+            let path = dir.join(format!("{len}.md"));
+            std::fs::write(&path, &bytes).unwrap();
+            assert_eq!(read_limited(&path, "x.md").unwrap(), bytes, "{len} bytes");
+        }
+        let path = dir.join("large.md");
+        std::fs::write(&path, vec![b'a'; MAX_FILE_BYTES as usize + 1]).unwrap();
+        let err = read_limited(&path, "x.md").unwrap_err();
+        assert_eq!(err.rule, "file-too-large");
+        let err = read_limited(&dir.join("missing.md"), "x.md").unwrap_err();
+        assert_eq!(err.rule, "io");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 }

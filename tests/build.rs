@@ -502,6 +502,14 @@ fn bodies_read_back_are_the_bodies_held_whatever_the_line_breaks() {
                 err.message.contains("changed during the build"),
                 "{name}: {err:?}"
             );
+            // A NUL, which no decoded text has, likewise.
+            edited[at] = 0;
+            std::fs::write(&path, &edited).unwrap();
+            let err = released.body(e).unwrap_err();
+            assert!(
+                err.message.contains("changed during the build"),
+                "{name}: {err:?}"
+            );
         }
         // Shorter: always noticed.
         std::fs::write(&path, &raw[..raw.len() / 2]).unwrap();
