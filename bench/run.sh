@@ -11,7 +11,7 @@
 # /usr/bin/time -v, output size and file count, then the targets of docs/benchmarks.md.
 #
 # environment:
-#   RUNS=N       timed runs per tool and size (default: 3 up to 10,000 entries, 1 above)
+#   RUNS=N       timed runs per tool and size (default: 3)
 #   HUGO=0       skip Hugo (default: run it at 10,000 entries if `hugo` is installed)
 #   BENCH_DIR=D  where KBs, outputs and results go (default: target/bench)
 #   KEEP=1       keep the outputs (default: delete them at the end)
@@ -139,7 +139,7 @@ size_of() {
 : >"$bench/runs.txt"
 : >"$bench/sizes.txt"
 for n in "${sizes[@]}"; do
-    runs=${RUNS:-$([ "$n" -le 10000 ] && echo 3 || echo 1)}
+    runs=${RUNS:-3}
     kb=$bench/kb-$n
     gen kbgen "$n" "$kb"
     hugo_here=0
