@@ -426,6 +426,8 @@ fn percent_decode(s: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
     #[test]
     fn text_without_brackets_or_angles_has_no_link() {
         let parsed = |md: &str| -> Vec<(String, usize)> {
@@ -458,8 +460,6 @@ mod tests {
         // A `<` alone is enough for a link.
         assert!(!samples[5].contains('[') && !parsed(samples[5]).is_empty());
     }
-
-    use super::*;
 
     #[test]
     fn relative_paths() {

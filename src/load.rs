@@ -543,8 +543,8 @@ mod tests {
 
     #[test]
     fn read_limited_reads_whole_files_and_refuses_large_ones() {
-        let dir = std::env::temp_dir().join(format!("kbgen-read-limited-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path();
         for len in [1usize, 4095, 8192, 8193, 100_000, MAX_FILE_BYTES as usize] {
             let bytes: Vec<u8> = (0..len).map(|i| b'a' + (i % 26) as u8).collect();
             let path = dir.join(format!("{len}.md"));
@@ -557,6 +557,5 @@ mod tests {
         assert_eq!(err.rule, "file-too-large");
         let err = read_limited(&dir.join("missing.md"), "x.md").unwrap_err();
         assert_eq!(err.rule, "io");
-        std::fs::remove_dir_all(&dir).unwrap();
     }
 }
