@@ -237,7 +237,7 @@ pub fn render_inline(md: &str, ctx: LinkContext<'_>) -> String {
             if code {
                 // Outside code, `simple_pieces` allows no `&`, `<` or `>`; inside, only `&`.
                 html.push_str("<code>");
-                html.push_str(&piece.replace('&', "&amp;"));
+                crate::highlight::escape_into(&mut html, piece);
                 html.push_str("</code>");
             } else {
                 html.push_str(piece);

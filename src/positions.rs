@@ -42,28 +42,38 @@ struct Key {
 const NONE: u32 = u32::MAX;
 
 impl Key {
+    /// The key of `field[index].sub`; `None` when no position can have it.
+    fn of(field: &str, index: Option<u32>, sub: Option<&str>) -> Option<Key> {
+        let field = FIELDS.iter().position(|f| *f == field)? as u8;
+        let sub = match sub {
+            None => 0,
+            Some(s) => SUBS.iter().position(|x| *x == s)? as u8 + 1,
+        };
+        let index = match index {
+            None => NONE,
+            Some(i) => Some(i).filter(|&i| i != NONE)?,
+        };
+        Some(Key { field, sub, index })
+    }
+
     /// The key of a field name such as `causes[2]`; `None` when no position can have it.
     fn parse(name: &str) -> Option<Key> {
         let (base, rest) = match name.find(['[', '.']) {
             Some(i) => name.split_at(i),
             None => (name, ""),
         };
-        let field = FIELDS.iter().position(|f| *f == base)? as u8;
         let (index, rest) = match rest.strip_prefix('[') {
             Some(r) => {
                 let close = r.find(']')?;
-                (canonical_number(&r[..close])?, &r[close + 1..])
+                (Some(canonical_number(&r[..close])?), &r[close + 1..])
             }
-            None => (NONE, rest),
+            None => (None, rest),
         };
         let sub = match rest {
-            "" => 0,
-            _ => {
-                let s = rest.strip_prefix('.')?;
-                SUBS.iter().position(|x| *x == s)? as u8 + 1
-            }
+            "" => None,
+            _ => Some(rest.strip_prefix('.')?),
         };
-        Some(Key { field, sub, index })
+        Key::of(base, index, sub)
     }
 }
 
@@ -109,17 +119,10 @@ impl PositionsBuilder {
         if !known(pos) {
             return;
         }
-        let find = |names: &[&str], n: &str| names.iter().position(|x| *x == n);
-        let key = Key {
-            field: find(&FIELDS, field).unwrap_or_else(|| panic!("not a field: {field}")) as u8,
-            sub: sub.map_or(0, |s| {
-                find(&SUBS, s).unwrap_or_else(|| panic!("not a sub-field: {s}")) as u8 + 1
-            }),
-            index: u32::try_from(index)
-                .ok()
-                .filter(|&i| i != NONE)
-                .unwrap_or(NONE - 1),
-        };
+        let key = u32::try_from(index)
+            .ok()
+            .and_then(|i| Key::of(field, Some(i), sub))
+            .unwrap_or_else(|| panic!("not a list item: {field}[{index}] {sub:?}"));
         self.map.insert(key, pos);
     }
 
