@@ -14,9 +14,21 @@
 #   RUNS=N       timed runs per tool and size (default: 3)
 #   HUGO=0       skip Hugo (default: run it at 10,000 entries if `hugo` is installed)
 #   BENCH_DIR=D  where KBs, outputs and results go (default: target/bench)
-#   KEEP=1       keep the outputs (default: delete them at the end)
+#   BUILD_DIR=D  where the timed builds write (default: /dev/shm/kbgen-bench when /dev/shm is
+#                a tmpfs with 8 GB free, else BENCH_DIR/out). On a tmpfs each build's output
+#                is deleted (untimed) right after its run; elsewhere outputs are kept until the
+#                end, since ext4 reuses freed inodes only minutes later and creates files
+#                slowly until then.
+#   KEEP=1       do not delete, at the end, the outputs kept until then (see BUILD_DIR)
 #   BASE=FILE    another kbgen binary (an earlier commit's) to time beside this one, in the
 #                same rounds, with its own row and the ratio kbgen/base (before/after figures)
+#   SETTLE_MB=M  memory touched and let go of before every timed run (default: 4096; 0: none).
+#                On a VM that hands freed memory back to its host (virtio-balloon free page
+#                reporting, as on this project's machines) a page touched for the first time
+#                in a while costs far more than one freed a moment ago, so a tool run right
+#                after another that let go of much memory is faster. Touching the same amount
+#                before every run starts each tool from the same state: freed memory ready to
+#                reuse, as on a machine without that reporting. See docs/benchmarks.md.
 set -euo pipefail
 # BASE is a path from where the script was started.
 base=${BASE:+$(realpath -- "$BASE" 2>/dev/null || echo "$BASE")}
@@ -45,6 +57,11 @@ if ! /usr/bin/time -v true 2>/dev/null; then
     exit 2
 fi
 command -v python3 >/dev/null || { echo "bench/run.sh: needs python3" >&2; exit 2; }
+settle_mb=${SETTLE_MB:-4096}
+if ! [[ $settle_mb =~ ^[0-9]+$ ]]; then
+    echo "bench/run.sh: SETTLE_MB must be a number of MB; got '$settle_mb'" >&2
+    exit 2
+fi
 if [ -n "$base" ]; then
     if [ ! -x "$base" ] || [ -d "$base" ]; then
         echo "bench/run.sh: BASE must be an executable kbgen binary; got '${BASE}'" >&2
@@ -73,14 +90,26 @@ if [ -d "$outs" ]; then
     rm -rf "$outs"
     date +%s >"$bench/.last-cleanup"
 fi
-if [ -f "$bench/.last-cleanup" ]; then
+mkdir -p "$outs"
+if [ -n "${BUILD_DIR:-}" ]; then
+    builds=$BUILD_DIR
+elif [ "$(df --output=fstype /dev/shm 2>/dev/null | tail -1)" = tmpfs ] \
+    && [ "$(df --output=avail -k /dev/shm | tail -1)" -gt $((8 << 20)) ]; then
+    builds=/dev/shm/kbgen-bench
+else
+    builds=$outs
+fi
+mkdir -p "$builds"
+rm -rf "$builds"/kbgen-* "$builds"/base-* "$builds"/floor-* "$builds"/hugo-*
+transient=0
+[ "$(df --output=fstype "$builds" | tail -1)" != tmpfs ] || transient=1
+if [ "$transient" = 0 ] && [ -f "$bench/.last-cleanup" ]; then
     ago=$(($(date +%s) - $(cat "$bench/.last-cleanup")))
     if [ "$ago" -lt 360 ]; then
         echo "warning: bench outputs were deleted ${ago} s ago. ext4 without a journal does not reuse" \
             "recently freed inodes for 1-6 minutes, which slows file creation; figures may be high." >&2
     fi
 fi
-mkdir -p "$outs"
 
 # The machine, for docs/benchmarks.md.
 {
@@ -88,10 +117,11 @@ mkdir -p "$outs"
     echo "commit:  $(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet HEAD 2>/dev/null || echo ' (modified)')"
     echo "cpu:     $(nproc) x $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)"
     echo "memory:  $(awk '/MemTotal/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo)"
-    echo "kernel:  $(uname -r); $(df -T "$outs" | awk 'NR == 2 {print $2}') at $(df "$outs" | awk 'NR == 2 {print $6}')"
+    echo "kernel:  $(uname -r); inputs on $(df --output=fstype "$bench" | tail -1), builds write to $(df --output=fstype "$builds" | tail -1) ($builds)"
     echo "rustc:   $(rustc --version)"
     if [ "$use_hugo" = 1 ]; then echo "hugo:    $(hugo version)"; fi
     if [ -n "$base" ]; then echo "base:    $base ($("$base" --version))"; fi
+    echo "settle:  before each timed run: sync, inputs read, ${settle_mb} MB touched and freed"
     echo "load:    $(cut -d' ' -f1-3 /proc/loadavg) (1, 5, 15 min) at start"
 } | tee "$results"
 
@@ -108,12 +138,35 @@ gen() {
     echo "$stamp" >"$dir/.synth-stamp"
 }
 
+# settle: starts the next timed run from the same state as every other. Earlier outputs are
+# written back, the inputs of `warm_dirs` are in the page cache, and SETTLE_MB of memory has
+# just been touched (a byte a page) by a process that exited at once, so the run finds that
+# much freed memory that the host has not taken back.
+warm_dirs=()
+settle() {
+    sync
+    for d in "${warm_dirs[@]}"; do
+        find "$d" -type f -exec cat {} + >/dev/null
+    done
+    [ "$settle_mb" = 0 ] || python3 -c '
+import sys
+n = int(sys.argv[1]) << 20
+b = bytearray(n)
+b[::4096] = b"\1" * len(range(0, n, 4096))
+' "$settle_mb"
+}
+
+# done_with DIR: a timed build's output, once measured; deleted at once on a tmpfs.
+done_with() {
+    [ "$transient" = 0 ] || rm -rf "$1"
+}
+
 # timed TOOL N RUN CMD...: runs CMD under /usr/bin/time -v; appends "TOOL N RUN wall rss_kb cpu_s".
 timed() {
     local tool=$1 n=$2 run=$3 log
     shift 3
     log=$outs/$tool-$n-$run.time
-    sync
+    settle
     if ! /usr/bin/time -v -o "$log" "$@" >"$outs/$tool-$n-$run.log" 2>&1; then
         echo "bench/run.sh: $tool failed at $n entries; see $outs/$tool-$n-$run.log" >&2
         cat "$outs/$tool-$n-$run.log" >&2
@@ -148,24 +201,30 @@ for n in "${sizes[@]}"; do
         gen hugo "$n" "$bench/hugo-$n"
     fi
     echo "== $n entries: $runs round(s) of kbgen$([ -n "$base" ] && echo ", base"), floor$([ "$hugo_here" = 1 ] && echo ", hugo")" >&2
-    # Warm the page cache so every tool reads its inputs from memory.
-    find "$kb" -type f -exec cat {} + >/dev/null
-    [ "$hugo_here" = 0 ] || find "$bench/hugo-$n" -type f -exec cat {} + >/dev/null
+    # Every tool reads its inputs from the page cache (see `settle`).
+    warm_dirs=("$kb")
+    [ "$hugo_here" = 0 ] || warm_dirs+=("$bench/hugo-$n")
     for run in $(seq 1 "$runs"); do
-        out=$outs/kbgen-$n-$run
+        out=$builds/kbgen-$n-$run
         timed kbgen "$n" "$run" env KBGEN_TIMINGS=1 "$kbgen" build --root "$kb" --output "$out"
         if [ "$run" = 1 ]; then
             size_of kbgen "$n" "$out"
             (cd "$out" && find . -type f -printf '%s\t%P\n' | LC_ALL=C sort -t "$(printf '\t')" -k2) >"$outs/manifest-$n.tsv"
         fi
+        done_with "$out"
         if [ -n "$base" ]; then
-            timed base "$n" "$run" "$base" build --root "$kb" --output "$outs/base-$n-$run"
-            [ "$run" != 1 ] || size_of base "$n" "$outs/base-$n-$run"
+            out=$builds/base-$n-$run
+            timed base "$n" "$run" "$base" build --root "$kb" --output "$out"
+            [ "$run" != 1 ] || size_of base "$n" "$out"
+            done_with "$out"
         fi
-        timed floor "$n" "$run" "$floor" "$kb" "$outs/manifest-$n.tsv" "$outs/floor-$n-$run"
+        timed floor "$n" "$run" "$floor" "$kb" "$outs/manifest-$n.tsv" "$builds/floor-$n-$run"
+        done_with "$builds/floor-$n-$run"
         if [ "$hugo_here" = 1 ]; then
-            timed hugo "$n" "$run" hugo --quiet --source "$bench/hugo-$n" --destination "$outs/hugo-$n-$run"
-            [ "$run" != 1 ] || size_of hugo "$n" "$outs/hugo-$n-$run"
+            out=$builds/hugo-$n-$run
+            timed hugo "$n" "$run" hugo --quiet --source "$bench/hugo-$n" --destination "$out"
+            [ "$run" != 1 ] || size_of hugo "$n" "$out"
+            done_with "$out"
         fi
     done
 done
@@ -225,5 +284,6 @@ echo "(results also in $results)" >&2
 if [ "${KEEP:-0}" != 1 ]; then
     echo "== removing outputs (not timed)" >&2
     rm -rf "$outs"
-    date +%s >"$bench/.last-cleanup"
+    [ "$builds" = "$outs" ] || rm -rf "$builds"
+    [ "$transient" = 1 ] || date +%s >"$bench/.last-cleanup"
 fi
