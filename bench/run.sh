@@ -6,7 +6,8 @@
 # For each size it generates a KB with bench/synth.py (kept between runs), then times, in
 # interleaved rounds, `kbgen build`, the I/O floor (bench/floor: read every input, write files
 # of the same paths and sizes as kbgen's output, nothing else) and, at 10,000 entries, Hugo on
-# the same content. Each timed run writes into a new folder; nothing is deleted until the end.
+# the same content. Each timed run starts from the same state (see `settle`) and writes into a
+# new folder, deleted right after the run on a tmpfs and at the end elsewhere (see BUILD_DIR).
 # It prints wall time (median of the runs), entries per second, peak RSS and CPU time from
 # /usr/bin/time -v, output size and file count, then the targets of docs/benchmarks.md.
 #
