@@ -14,13 +14,14 @@
 # environment:
 #   RUNS=N       timed runs per tool and size (default: 3)
 #   HUGO=0       skip Hugo (default: run it at 10,000 entries if `hugo` is installed)
-#   BENCH_DIR=D  where KBs, outputs and results go (default: target/bench)
+#   BENCH_DIR=D  where KBs, logs and results go (default: target/bench), and builds not on a tmpfs
 #   BUILD_DIR=D  where the timed builds write (default: /dev/shm/kbgen-bench when /dev/shm is
 #                a tmpfs with 8 GB free, else BENCH_DIR/out). On a tmpfs each build's output
 #                is deleted (untimed) right after its run; elsewhere outputs are kept until the
 #                end, since ext4 reuses freed inodes only minutes later and creates files
 #                slowly until then.
-#   KEEP=1       do not delete, at the end, the outputs kept until then (see BUILD_DIR)
+#   KEEP=1       do not delete the logs and the outputs kept until the end (on a tmpfs each
+#                output is deleted right after its run all the same)
 #   BASE=FILE    another kbgen binary (an earlier commit's) to time beside this one, in the
 #                same rounds, with its own row and the ratio kbgen/base (before/after figures)
 #   SETTLE_MB=M  memory touched and let go of before every timed run (default: 4096; 0: none).
@@ -30,9 +31,12 @@
 #                after another that let go of much memory is faster. Touching the same amount
 #                before every run starts each tool from the same state: freed memory ready to
 #                reuse, as on a machine without that reporting. See docs/benchmarks.md.
+#                At most half the memory available is touched.
 set -euo pipefail
 # BASE is a path from where the script was started.
 base=${BASE:+$(realpath -- "$BASE" 2>/dev/null || echo "$BASE")}
+# So is BUILD_DIR.
+build_dir=${BUILD_DIR:+$(realpath -m -- "$BUILD_DIR")}
 cd "$(dirname "$0")/.."
 repo=$(pwd)
 
@@ -63,6 +67,11 @@ if ! [[ $settle_mb =~ ^[0-9]+$ ]]; then
     echo "bench/run.sh: SETTLE_MB must be a number of MB; got '$settle_mb'" >&2
     exit 2
 fi
+avail_mb=$(awk '/^MemAvailable:/ {print int($2 / 1024)}' /proc/meminfo)
+if [ "$settle_mb" -gt $((avail_mb / 2)) ]; then
+    echo "note: SETTLE_MB=$settle_mb is more than half the memory available; touching $((avail_mb / 2)) MB" >&2
+    settle_mb=$((avail_mb / 2))
+fi
 if [ -n "$base" ]; then
     if [ ! -x "$base" ] || [ -d "$base" ]; then
         echo "bench/run.sh: BASE must be an executable kbgen binary; got '${BASE}'" >&2
@@ -86,24 +95,42 @@ floor=$repo/target/release/kbgen-bench-floor
 mkdir -p "$bench"
 outs=$bench/out
 results=$bench/results.txt
-if [ -d "$outs" ]; then
-    echo "== removing the outputs of an earlier run" >&2
-    rm -rf "$outs"
-    date +%s >"$bench/.last-cleanup"
-fi
-mkdir -p "$outs"
-if [ -n "${BUILD_DIR:-}" ]; then
-    builds=$BUILD_DIR
+if [ -n "$build_dir" ]; then
+    builds=$build_dir
 elif [ "$(df --output=fstype /dev/shm 2>/dev/null | tail -1)" = tmpfs ] \
     && [ "$(df --output=avail -k /dev/shm | tail -1)" -gt $((8 << 20)) ]; then
     builds=/dev/shm/kbgen-bench
 else
     builds=$outs
 fi
-mkdir -p "$builds"
-rm -rf "$builds"/kbgen-* "$builds"/base-* "$builds"/floor-* "$builds"/hugo-*
+
+# remove_outputs DIR: deletes the build outputs this script writes in DIR (nothing else), and
+# notes the time when that freed inodes on a file system other than tmpfs (see below).
+remove_outputs() {
+    local dir=$1 any=0 d
+    [ -d "$dir" ] || return 0
+    for d in "$dir"/kbgen-* "$dir"/base-* "$dir"/floor-* "$dir"/hugo-*; do
+        if [ -d "$d" ]; then
+            any=1
+            rm -rf "$d"
+        fi
+    done
+    if [ "$any" = 1 ] && [ "$(df --output=fstype "$dir" | tail -1)" != tmpfs ]; then
+        date +%s >"$bench/.last-cleanup"
+    fi
+}
+
+if [ -d "$outs" ]; then
+    echo "== removing the outputs of an earlier run" >&2
+    remove_outputs "$outs"
+    rm -rf "$outs"
+fi
+mkdir -p "$outs" "$builds"
+remove_outputs "$builds"
 transient=0
 [ "$(df --output=fstype "$builds" | tail -1)" != tmpfs ] || transient=1
+# A run that stops early leaves no output in memory.
+[ "$transient" = 0 ] || trap 'remove_outputs "$builds"' EXIT
 if [ "$transient" = 0 ] && [ -f "$bench/.last-cleanup" ]; then
     ago=$(($(date +%s) - $(cat "$bench/.last-cleanup")))
     if [ "$ago" -lt 360 ]; then
@@ -284,7 +311,9 @@ echo "(results also in $results)" >&2
 
 if [ "${KEEP:-0}" != 1 ]; then
     echo "== removing outputs (not timed)" >&2
+    remove_outputs "$builds"
+    remove_outputs "$outs"
     rm -rf "$outs"
-    [ "$builds" = "$outs" ] || rm -rf "$builds"
-    [ "$transient" = 1 ] || date +%s >"$bench/.last-cleanup"
+    # The default build folder is the script's own; one given in BUILD_DIR stays.
+    [ -n "$build_dir" ] || [ "$builds" = "$outs" ] || rmdir "$builds" 2>/dev/null || true
 fi
