@@ -343,7 +343,8 @@ pub struct EntryVars<'a> {
     pub evidence_html: String,
     pub faq: Vec<FaqVars<'a>>,
     pub related: Vec<Card<'a>>,
-    pub platform_entries: Vec<Card<'a>>,
+    /// Cards (see [`Card`]) already made into Tera values, which pages share.
+    pub platform_entries: Vec<tera::Value>,
     pub tags: &'a [String],
     pub updated: String,
     pub updated_human: String,
@@ -366,7 +367,7 @@ pub fn entry_vars<'a>(
     site: &'a Site,
     e: &'a Entry,
     body: &str,
-    platform_entries: Vec<Card<'a>>,
+    platform_entries: Vec<tera::Value>,
     platform_total: usize,
 ) -> EntryVars<'a> {
     let cfg = &site.config;

@@ -476,20 +476,29 @@ fn render_pages<'s>(
         platform_neighbours(cards, title, id)
     };
 
-    // Entry pages, in parallel.
-    site.entries.par_iter().for_each(|e| {
-        let cards = by_platform.get(e.platform.as_str());
-        let others = cards.map(|c| neighbours(c, &e.id)).unwrap_or_default();
-        let body = match site.body(e) {
-            Ok(body) => body,
-            Err(d) => return report(Err(d)),
-        };
-        let vars = render::entry_vars(site, e, &body, others, cards.map_or(0, Vec::len));
-        let mut ctx =
-            render::page_context("entry", &e.title, &e.summary, &format!("{}/", e.id), site);
-        ctx.insert("entry", &vars);
-        report(page("entry.html", &ctx, &format!("{}/index.html", e.id)));
-    });
+    // Entry pages, in parallel. Entries come by id, so a platform's pages come together.
+    site.entries
+        .par_iter()
+        .for_each_init(CardValues::default, |values, e| {
+            let cards = by_platform.get(e.platform.as_str());
+            let others = cards
+                .map(|c| {
+                    neighbours(c, &e.id)
+                        .into_iter()
+                        .map(|k| values.get(&e.platform, c, k))
+                        .collect()
+                })
+                .unwrap_or_default();
+            let body = match site.body(e) {
+                Ok(body) => body,
+                Err(d) => return report(Err(d)),
+            };
+            let vars = render::entry_vars(site, e, &body, others, cards.map_or(0, Vec::len));
+            let mut ctx =
+                render::page_context("entry", &e.title, &e.summary, &format!("{}/", e.id), site);
+            ctx.insert("entry", &vars);
+            report(page("entry.html", &ctx, &format!("{}/index.html", e.id)));
+        });
 
     // Platform and category pages.
     let mut sitemap_pages: Vec<(String, Option<String>)> = Vec::new();
@@ -581,21 +590,42 @@ fn render_pages<'s>(
 }
 
 /// Up to [`PLATFORM_NEIGHBOURS`] other entries of the platform, around the entry
-/// (`title`, `id`) in `cards`, which are sorted by title then id.
-fn platform_neighbours<'a>(cards: &[Card<'a>], title: &str, id: &str) -> Vec<Card<'a>> {
+/// (`title`, `id`) in `cards`, which are sorted by title then id: their indices in `cards`.
+fn platform_neighbours(cards: &[Card<'_>], title: &str, id: &str) -> Vec<usize> {
     let at = cards
         .binary_search_by(|c| c.title.cmp(title).then(c.id.cmp(id)))
         .unwrap_or(0);
     let start = at
         .saturating_sub(PLATFORM_NEIGHBOURS / 2)
         .min(cards.len().saturating_sub(PLATFORM_NEIGHBOURS + 1));
-    cards
-        .iter()
-        .skip(start)
-        .filter(|c| c.id != id)
+    (start..cards.len())
+        .filter(|&k| cards[k].id != id)
         .take(PLATFORM_NEIGHBOURS)
-        .cloned()
         .collect()
+}
+
+/// The cards of one platform as Tera values, each made the first time a page lists it.
+/// An entry page lists up to [`PLATFORM_NEIGHBOURS`] cards of its platform, so each card
+/// would otherwise be turned into Tera values for every page it appears on; a value is
+/// shared, not copied, when a page's variables take it in.
+#[derive(Default)]
+struct CardValues {
+    platform: String,
+    values: Vec<Option<tera::Value>>,
+}
+
+impl CardValues {
+    /// The value of `cards[k]`, the cards of `platform`.
+    fn get(&mut self, platform: &str, cards: &[Card<'_>], k: usize) -> tera::Value {
+        if self.platform != platform || self.values.len() != cards.len() {
+            platform.clone_into(&mut self.platform);
+            self.values.clear();
+            self.values.resize(cards.len(), None);
+        }
+        self.values[k]
+            .get_or_insert_with(|| tera::Value::from_serializable(&cards[k]))
+            .clone()
+    }
 }
 
 /// Stores one output file.
@@ -750,6 +780,29 @@ mod tests {
     }
 
     #[test]
+    fn card_values_are_the_cards_whatever_the_order_asked() {
+        let (a_ids, b_ids) = (["a/x", "a/y", "a/z"], ["b/x", "b/y"]);
+        let a: Vec<Card<'_>> = a_ids.iter().map(|id| card(id, id)).collect();
+        let b: Vec<Card<'_>> = b_ids.iter().map(|id| card(id, id)).collect();
+        let mut values = CardValues::default();
+        // Back and forth between two platforms, and the same card twice in a row.
+        for (platform, cards, k) in [("a", &a, 2), ("a", &a, 2), ("b", &b, 0), ("a", &a, 0)] {
+            let got = values.get(platform, cards, k);
+            assert_eq!(
+                got,
+                tera::Value::from_serializable(&cards[k]),
+                "{platform} {k}"
+            );
+            assert_eq!(
+                got.as_map()
+                    .and_then(|m| m.get(&"id".into()))
+                    .and_then(|v| v.as_str()),
+                Some(cards[k].id)
+            );
+        }
+    }
+
+    #[test]
     fn platform_neighbours_match_a_scan_of_the_list() {
         // Titles repeat, so the id decides the order between equal titles.
         let ids: Vec<String> = (0..40).map(|i| format!("p/e{i:02}")).collect();
@@ -758,8 +811,8 @@ mod tests {
         cards.sort_by(|a, b| a.title.cmp(b.title).then(a.id.cmp(b.id)));
         for (k, c) in cards.iter().enumerate() {
             let got: Vec<&str> = platform_neighbours(&cards, c.title, c.id)
-                .iter()
-                .map(|n| n.id)
+                .into_iter()
+                .map(|n| cards[n].id)
                 .collect();
             let start = k
                 .saturating_sub(PLATFORM_NEIGHBOURS / 2)
