@@ -162,11 +162,12 @@ pub struct BodySpan {
     pub text_len: u32,
     /// The body is not held in [`Entry::body`] but left in the file.
     pub released: bool,
-    /// The file's bytes are its decoded text (no byte-order mark, no CR), so the body is at
-    /// the same offsets in the file and can be read back alone.
+    /// Of a released body: the file's bytes are its decoded text (no byte-order mark, no
+    /// CR), so the body is at the same offsets in the file and can be read back alone.
+    /// (False for a held body, which is never read back.)
     pub verbatim: bool,
-    /// The body has a `[` or a `<`, without which Markdown has no link: the link check reads
-    /// back only such bodies.
+    /// Of a released body: it has a `[` or a `<`, without which Markdown has no link, so the
+    /// link check reads back only such bodies. (False for a held body.)
     pub may_link: bool,
 }
 
@@ -351,8 +352,9 @@ pub fn parse_with(
             end: (start + split.body.trim().len()) as u32,
             text_len: text.len() as u32,
             released: !keep_body,
-            verbatim: text.as_bytes() == bytes,
-            may_link: crate::links::may_link(split.body),
+            // Only a released body is read back: a held one needs neither scan.
+            verbatim: !keep_body && text.as_bytes() == bytes,
+            may_link: !keep_body && crate::links::may_link(split.body),
         };
         (split.yaml, split.body, split.body_line, Some(span))
     } else {

@@ -239,6 +239,11 @@ pub fn link_dests(md: &str) -> Vec<(String, usize)> {
     if !may_link(md) {
         return Vec::new();
     }
+    parsed_link_dests(md)
+}
+
+/// [`link_dests`] without its shortcut: what the Markdown parser finds.
+fn parsed_link_dests(md: &str) -> Vec<(String, usize)> {
     Parser::new_ext(md, markdown::options())
         .into_offset_iter()
         .filter_map(|(event, range)| match event {
@@ -430,17 +435,7 @@ mod tests {
 
     #[test]
     fn text_without_brackets_or_angles_has_no_link() {
-        let parsed = |md: &str| -> Vec<(String, usize)> {
-            Parser::new_ext(md, markdown::options())
-                .into_offset_iter()
-                .filter_map(|(event, range)| match event {
-                    Event::Start(Tag::Link { dest_url, .. }) => {
-                        Some((dest_url.into_string(), range.start))
-                    }
-                    _ => None,
-                })
-                .collect()
-        };
+        let parsed = parsed_link_dests;
         let samples = [
             "Plain words, https://example.com/x and www.example.com, a@b.example.",
             "# Heading {#id}\n\n```sh\nnpm ci\n```\n\n| a | b |\n|---|---|\n| 1 | 2 |",

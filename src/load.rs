@@ -195,32 +195,19 @@ pub fn read_limited(path: &Path, rel: &str) -> Result<Vec<u8>, Box<Diagnostic>> 
     if len > MAX_FILE_BYTES {
         return Err(too_large(len));
     }
-    // Read into room for the whole file and one byte more: a file of that length takes one
-    // read and the read that finds its end.
-    let mut bytes = vec![0u8; len as usize + 1];
-    let mut n = 0;
-    while n < bytes.len() {
-        match file.read(&mut bytes[n..]) {
-            Ok(0) => break,
-            Ok(k) => n += k,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(io(e)),
-        }
-    }
-    bytes.truncate(n);
-    if n > len as usize {
-        // It grew since: the rest, up to one byte past the limit.
-        (&mut file)
-            .take(MAX_FILE_BYTES + 1 - n as u64)
-            .read_to_end(&mut bytes)
-            .map_err(io)?;
-        if bytes.len() as u64 > MAX_FILE_BYTES {
-            return Err(Box::new(Diagnostic::error(
-                rel,
-                "file-too-large",
-                format!("the file grew past {MAX_FILE_BYTES} bytes while kbgen read it"),
-            )));
-        }
+    // Room for the whole file and one byte more: a file of that length takes one read and
+    // the read that finds its end. One that grew since is read up to a byte past the limit.
+    let mut bytes = Vec::with_capacity(len as usize + 1);
+    (&mut file)
+        .take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(io)?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(Box::new(Diagnostic::error(
+            rel,
+            "file-too-large",
+            format!("the file grew past {MAX_FILE_BYTES} bytes while kbgen read it"),
+        )));
     }
     Ok(bytes)
 }

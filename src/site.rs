@@ -617,7 +617,7 @@ struct CardValues {
 impl CardValues {
     /// The value of `cards[k]`, the cards of `platform`.
     fn get(&mut self, platform: &str, cards: &[Card<'_>], k: usize) -> tera::Value {
-        if self.platform != platform || self.values.len() != cards.len() {
+        if self.platform != platform {
             platform.clone_into(&mut self.platform);
             self.values.clear();
             self.values.resize(cards.len(), None);
