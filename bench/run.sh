@@ -217,6 +217,21 @@ size_of() {
     echo "$1 $2 $(du -sb "$3" | cut -f1) $(find "$3" -type f | wc -l)" >>"$bench/sizes.txt"
 }
 
+# measure TOOL N RUN OUT CMD...: a timed run of CMD, which writes OUT. The first run's output is
+# measured (and kbgen's listed: the floor's manifest) before it goes.
+measure() {
+    local tool=$1 n=$2 run=$3 out=$4
+    shift 4
+    timed "$tool" "$n" "$run" "$@"
+    if [ "$run" = 1 ]; then
+        size_of "$tool" "$n" "$out"
+        if [ "$tool" = kbgen ]; then
+            (cd "$out" && find . -type f -printf '%s\t%P\n' | LC_ALL=C sort -t "$(printf '\t')" -k2) >"$outs/manifest-$n.tsv"
+        fi
+    fi
+    done_with "$out"
+}
+
 : >"$bench/runs.txt"
 : >"$bench/sizes.txt"
 for n in "${sizes[@]}"; do
@@ -234,25 +249,16 @@ for n in "${sizes[@]}"; do
     [ "$hugo_here" = 0 ] || warm_dirs+=("$bench/hugo-$n")
     for run in $(seq 1 "$runs"); do
         out=$builds/kbgen-$n-$run
-        timed kbgen "$n" "$run" env KBGEN_TIMINGS=1 "$kbgen" build --root "$kb" --output "$out"
-        if [ "$run" = 1 ]; then
-            size_of kbgen "$n" "$out"
-            (cd "$out" && find . -type f -printf '%s\t%P\n' | LC_ALL=C sort -t "$(printf '\t')" -k2) >"$outs/manifest-$n.tsv"
-        fi
-        done_with "$out"
+        measure kbgen "$n" "$run" "$out" env KBGEN_TIMINGS=1 "$kbgen" build --root "$kb" --output "$out"
         if [ -n "$base" ]; then
             out=$builds/base-$n-$run
-            timed base "$n" "$run" "$base" build --root "$kb" --output "$out"
-            [ "$run" != 1 ] || size_of base "$n" "$out"
-            done_with "$out"
+            measure base "$n" "$run" "$out" "$base" build --root "$kb" --output "$out"
         fi
-        timed floor "$n" "$run" "$floor" "$kb" "$outs/manifest-$n.tsv" "$builds/floor-$n-$run"
-        done_with "$builds/floor-$n-$run"
+        out=$builds/floor-$n-$run
+        measure floor "$n" "$run" "$out" "$floor" "$kb" "$outs/manifest-$n.tsv" "$out"
         if [ "$hugo_here" = 1 ]; then
             out=$builds/hugo-$n-$run
-            timed hugo "$n" "$run" hugo --quiet --source "$bench/hugo-$n" --destination "$out"
-            [ "$run" != 1 ] || size_of hugo "$n" "$out"
-            done_with "$out"
+            measure hugo "$n" "$run" "$out" hugo --quiet --source "$bench/hugo-$n" --destination "$out"
         fi
     done
 done
@@ -273,7 +279,7 @@ print()
 print(f"{'entries':>8} {'tool':<6} {'wall s':>7} {'entries/s':>10} {'peak RSS MB':>12} {'CPU s':>6} "
       f"{'output MB':>10} {'files':>8}   runs (wall s)")
 for (tool, n), (wall, rss, cpu) in sorted(med.items(), key=lambda kv: (kv[0][1], ["kbgen", "base", "floor", "hugo"].index(kv[0][0]))):
-    size, files = sizes.get((tool if tool != "floor" else "kbgen", n), (0, 0))
+    size, files = sizes.get((tool, n), (0, 0))
     each = " ".join(f"{w:.2f}" for w, _, _ in runs[(tool, n)])
     print(f"{n:>8} {tool:<6} {wall:>7.2f} {n / wall if wall else 0:>10,.0f} {rss / 1024:>12.0f} {cpu:>6.2f} "
           f"{size / 1e6:>10.1f} {files:>8}   {each}")

@@ -162,12 +162,11 @@ pub struct BodySpan {
     pub text_len: u32,
     /// The body is not held in [`Entry::body`] but left in the file.
     pub released: bool,
-    /// Of a released body: the file's bytes are its decoded text (no byte-order mark, no
-    /// CR), so the body is at the same offsets in the file and can be read back alone.
-    /// (False for a held body, which is never read back.)
+    /// The file's bytes are its decoded text (no byte-order mark, no CR), so the body is at
+    /// the same offsets in the file and a released one can be read back alone.
     pub verbatim: bool,
-    /// Of a released body: it has a `[` or a `<`, without which Markdown has no link, so the
-    /// link check reads back only such bodies. (False for a held body.)
+    /// The body has a `[` or a `<`, without which Markdown has no link
+    /// ([`links::may_link`](crate::links::may_link)); the link check reads no other body.
     pub may_link: bool,
 }
 
@@ -223,6 +222,13 @@ pub fn decode(bytes: &[u8], file: &str) -> Result<String, Box<Diagnostic>> {
     };
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     Ok(normalize_newlines(text).into_owned())
+}
+
+/// Whether `text`, cut from a file that [`decode`] left as it was, is also what decoding
+/// makes of it there: no NUL and no CR (a `str` is UTF-8 already). For reading back part
+/// of such a file, which may have changed since.
+pub fn decodes_to_itself(text: &str) -> bool {
+    !text.contains(['\0', '\r'])
 }
 
 /// Folds CRLF and lone CR line breaks to LF. YAML and CommonMark both count a
@@ -352,9 +358,8 @@ pub fn parse_with(
             end: (start + split.body.trim().len()) as u32,
             text_len: text.len() as u32,
             released: !keep_body,
-            // Only a released body is read back: a held one needs neither scan.
-            verbatim: !keep_body && text.as_bytes() == bytes,
-            may_link: !keep_body && crate::links::may_link(split.body),
+            verbatim: text.as_bytes() == bytes,
+            may_link: crate::links::may_link(split.body),
         };
         (split.yaml, split.body, split.body_line, Some(span))
     } else {

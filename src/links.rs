@@ -204,10 +204,9 @@ fn edit_distance(a: &str, b: &str) -> usize {
 /// Every link of `e` that leads inside the site.
 fn links_of<'a>(site: &'a Site, e: &'a Entry) -> Vec<Found<'a>> {
     let mut out = Vec::new();
-    // A body that cannot be read back fails the entry's page, and so the build. A body left
-    // in its file is read back only when it may have a link.
-    let unread = e.body_span.is_some_and(|s| s.released && !s.may_link);
-    let body = if unread {
+    // A body that cannot be read back fails the entry's page, and so the build. One without
+    // a link is not read back at all.
+    let body = if e.body_span.is_some_and(|s| !s.may_link) {
         Default::default()
     } else {
         site.body(e).unwrap_or_default()

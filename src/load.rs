@@ -138,8 +138,8 @@ impl Site {
 }
 
 /// The bytes of `span` in the file at `path`, when the file still has the length it had and
-/// they are what [`entry::decode`] would have made of them (UTF-8, no NUL, no CR); `None`
-/// when it changed.
+/// they are what [`entry::decode`] would have made of them
+/// ([`entry::decodes_to_itself`]); `None` when it changed.
 fn read_span(path: &Path, span: BodySpan) -> std::io::Result<Option<String>> {
     use std::io::{Read, Seek, SeekFrom};
     let mut file = std::fs::File::open(path)?;
@@ -149,10 +149,9 @@ fn read_span(path: &Path, span: BodySpan) -> std::io::Result<Option<String>> {
     file.seek(SeekFrom::Start(u64::from(span.start)))?;
     let mut bytes = vec![0; span.end.saturating_sub(span.start) as usize];
     file.read_exact(&mut bytes)?;
-    if bytes.iter().any(|&b| b == 0 || b == b'\r') {
-        return Ok(None);
-    }
-    Ok(String::from_utf8(bytes).ok())
+    Ok(String::from_utf8(bytes)
+        .ok()
+        .filter(|text| entry::decodes_to_itself(text)))
 }
 
 /// What to load.

@@ -51,7 +51,8 @@ impl Key {
         };
         let index = match index {
             None => NONE,
-            Some(i) => Some(i).filter(|&i| i != NONE)?,
+            Some(NONE) => return None,
+            Some(i) => i,
         };
         Some(Key { field, sub, index })
     }

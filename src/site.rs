@@ -438,8 +438,8 @@ fn io_error(path: &str, e: io::Error) -> Diagnostic {
 }
 
 /// Every page and feed: the number of HTML pages, and what went wrong.
-fn render_pages<'s>(
-    site: &'s Site,
+fn render_pages(
+    site: &Site,
     templates: &mut Templates,
     sink: &dyn Sink,
 ) -> (usize, Vec<Diagnostic>) {
@@ -469,13 +469,6 @@ fn render_pages<'s>(
     for cards in by_platform.values_mut() {
         cards.sort_by(|a, b| a.title.cmp(b.title).then(a.id.cmp(b.id)));
     }
-    // An entry's neighbours in its platform's list. The entry's title is one lookup away,
-    // so its card is found by binary search, not by a scan of the platform per entry.
-    let neighbours = |cards: &[Card<'s>], id: &str| {
-        let title = site.entry(id).map_or("", |e| e.title.as_str());
-        platform_neighbours(cards, title, id)
-    };
-
     // Entry pages, in parallel. Entries come by id, so a platform's pages come together.
     site.entries
         .par_iter()
@@ -483,7 +476,7 @@ fn render_pages<'s>(
             let cards = by_platform.get(e.platform.as_str());
             let others = cards
                 .map(|c| {
-                    neighbours(c, &e.id)
+                    platform_neighbours(c, &e.title, &e.id)
                         .into_iter()
                         .map(|k| values.get(&e.platform, c, k))
                         .collect()
