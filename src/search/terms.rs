@@ -57,11 +57,57 @@ impl Keep {
     }
 }
 
+/// A word of up to [`INLINE`] bytes packed into one integer: its bytes, then its length in the
+/// top byte. A probe of the map compares integers and follows no pointer to the word's text,
+/// which is what most of the time of interning a word went to (perf annotate).
+const INLINE: usize = 15;
+
+fn packed(w: &str) -> Option<u128> {
+    let b = w.as_bytes();
+    if b.len() > INLINE {
+        return None;
+    }
+    let (lo, hi) = b.split_at(b.len().min(8));
+    let top = (b.len() as u64) << 56;
+    Some(u128::from(le_u64(lo)) | u128::from(le_u64(hi) | top) << 64)
+}
+
+/// Up to 8 bytes as a little-endian integer, zero above them: a few loads, where copying the
+/// bytes into an array and reading it back stalls on the copy.
+fn le_u64(b: &[u8]) -> u64 {
+    let n = b.len();
+    let at = |i: usize| u64::from(b[i]) << (8 * i);
+    let u32_at = |i: usize| {
+        let mut w = [0u8; 4];
+        w.copy_from_slice(&b[i..i + 4]);
+        u64::from(u32::from_le_bytes(w)) << (8 * i)
+    };
+    match n {
+        0 => 0,
+        // The middle byte covers the second of two or three; the overlaps repeat a byte.
+        1..=3 => at(0) | at(n / 2) | at(n - 1),
+        4..=7 => u32_at(0) | u32_at(n - 4),
+        _ => {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(&b[..8]);
+            u64::from_le_bytes(w)
+        }
+    }
+}
+
+fn unpacked(key: u128) -> String {
+    let bytes = key.to_le_bytes();
+    let len = usize::from(bytes[INLINE]);
+    String::from_utf8_lossy(&bytes[..len]).into_owned()
+}
+
 /// The words of a chunk: local id, and how many entries of the chunk have each word.
 #[derive(Default)]
 pub(crate) struct Vocab {
-    /// While the chunk is read; emptied by [`Vocab::compact`].
-    ids: FxMap<String, u32>,
+    /// While the chunk is read; emptied by [`Vocab::compact`]: words of up to [`INLINE`]
+    /// bytes, [`packed`], and longer words.
+    short: FxMap<u128, u32>,
+    long: FxMap<String, u32>,
     df: Vec<u32>,
     /// The word's partition (a hash of the word, so the same in every chunk).
     part: Vec<u8>,
@@ -74,20 +120,34 @@ pub(crate) struct Vocab {
 
 impl Vocab {
     fn intern(&mut self, w: &str) -> u32 {
-        if let Some(&id) = self.ids.get(w) {
-            return id;
+        let next = self.df.len() as u32;
+        let id = match packed(w) {
+            Some(key) => *self.short.entry(key).or_insert(next),
+            None => match self.long.get(w) {
+                Some(&id) => id,
+                None => {
+                    self.long.insert(w.to_owned(), next);
+                    next
+                }
+            },
+        };
+        if id == next {
+            self.df.push(0);
+            self.part
+                .push((self.long.hasher().hash_one(w) % PARTS as u64) as u8);
         }
-        let id = self.df.len() as u32;
-        self.ids.insert(w.to_string(), id);
-        self.df.push(0);
-        self.part
-            .push((self.ids.hasher().hash_one(w) % PARTS as u64) as u8);
         id
     }
 
-    /// Moves the words out of the map into `text` and `ends`.
+    /// Moves the words out of the maps into `text` and `ends`.
     fn compact(&mut self) {
-        let mut words: Vec<(String, u32)> = std::mem::take(&mut self.ids).into_iter().collect();
+        let short = std::mem::take(&mut self.short)
+            .into_iter()
+            .map(|(key, id)| (unpacked(key), id));
+        let mut words: Vec<(String, u32)> = std::mem::take(&mut self.long)
+            .into_iter()
+            .chain(short)
+            .collect();
         words.sort_unstable_by_key(|x| x.1);
         self.text = String::with_capacity(words.iter().map(|w| w.0.len()).sum());
         self.ends = Vec::with_capacity(words.len());
@@ -376,5 +436,57 @@ pub(crate) fn merge(chunks: &mut [Chunk]) -> Merged {
         df: out_df,
         remap,
         part: out_part,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every word of up to 15 bytes packs into a key of its own, and back into itself.
+    #[test]
+    fn packed_words_are_distinct_and_unpack_to_themselves() {
+        let mut words: Vec<String> = vec![String::new(), "\0".into(), "a\0".into(), "é".into()];
+        for n in 1..=16 {
+            let w: String = "abcdefghijklmnop"[..n].into();
+            words.push(w.replace('a', "\0"));
+            words.push(w.chars().rev().collect());
+            words.push(w);
+        }
+        words.push("日本語です".into());
+        let mut seen = std::collections::HashMap::new();
+        for w in &words {
+            match packed(w) {
+                Some(key) => {
+                    assert!(w.len() <= INLINE, "{w:?}");
+                    assert_eq!(unpacked(key), *w);
+                    if let Some(other) = seen.insert(key, w) {
+                        assert_eq!(other, w, "two words, one key");
+                    }
+                }
+                None => assert!(w.len() > INLINE, "{w:?}"),
+            }
+        }
+    }
+
+    /// A chunk's vocabulary gives each word one id, in first-seen order, short or long.
+    #[test]
+    fn vocab_interns_short_and_long_words() {
+        let mut v = Vocab::default();
+        let words = [
+            "ab",
+            "a-much-longer-word-here",
+            "ab",
+            "abc",
+            "a-much-longer-word-here",
+        ];
+        let ids: Vec<u32> = words.iter().map(|w| v.intern(w)).collect();
+        assert_eq!(ids, [0, 1, 0, 2, 1]);
+        v.compact();
+        assert_eq!(
+            v.words().collect::<Vec<_>>(),
+            ["ab", "a-much-longer-word-here", "abc"]
+        );
+        assert_eq!(v.part.len(), 3);
     }
 }
