@@ -200,7 +200,9 @@ pub fn decode(bytes: &[u8], file: &str) -> Result<String, Box<Diagnostic>> {
             "the file is empty",
         )));
     }
-    if let Some(i) = bytes.iter().position(|&b| b == 0) {
+    // `contains` of a byte is a memchr; the position is looked for only when there is one.
+    if bytes.contains(&0) {
+        let i = bytes.iter().position(|&b| b == 0).unwrap_or_default();
         let (line, col) = byte_pos(bytes, i);
         return Err(Box::new(
             Diagnostic::error(
@@ -228,7 +230,9 @@ pub fn decode(bytes: &[u8], file: &str) -> Result<String, Box<Diagnostic>> {
 /// makes of it there: no NUL and no CR (a `str` is UTF-8 already). For reading back part
 /// of such a file, which may have changed since.
 pub fn decodes_to_itself(text: &str) -> bool {
-    !text.contains(['\0', '\r'])
+    // Two memchr scans of the bytes; a pattern of two chars is matched a char at a time.
+    let b = text.as_bytes();
+    !b.contains(&0) && !b.contains(&b'\r')
 }
 
 /// Folds CRLF and lone CR line breaks to LF. YAML and CommonMark both count a
@@ -705,6 +709,27 @@ pub fn parse_date(s: &str) -> Result<Date, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A text decodes to itself exactly when `decode` gives it back unchanged, and a NUL
+    /// is reported where it is.
+    #[test]
+    fn decodes_to_itself_agrees_with_decode() {
+        for text in [
+            "plain",
+            "two\nlines",
+            "crlf\r\nline",
+            "lone\rcr",
+            "nul\0here",
+            "é\0",
+            "日本\r",
+            "tail\r",
+        ] {
+            let same = decode(text.as_bytes(), "f").is_ok_and(|d| d == text);
+            assert_eq!(decodes_to_itself(text), same, "{text:?}");
+        }
+        let err = decode(b"ab\ncd\0", "f").unwrap_err();
+        assert_eq!((err.line, err.column), (Some(2), Some(3)));
+    }
 
     fn today() -> Date {
         Date::new(2026, 11, 29).unwrap()
