@@ -237,6 +237,7 @@ impl BuildArgs {
             base_url: self.base_url,
             drafts: self.drafts,
             force: self.force,
+            process_exits: true,
         };
         match kbgen::build(&opts) {
             Ok(summary) => {
