@@ -107,7 +107,8 @@ impl SigIndex {
         let cap = SIG_DF_FLOOR.max(nsig / SIG_DF_SHARE);
         let stop = |id: u32| is_stopword(&words[id as usize]);
         // Runs of one key: its signatures. Weigh each posted feature, and sum per signature.
-        let mut runs: Vec<(u64, u32, usize, usize)> = Vec::new();
+        // At most one run per occurrence: reserved (not written) once, not grown a run at a time.
+        let mut runs: Vec<(u64, u32, usize, usize)> = Vec::with_capacity(occ.len());
         let mut n_of: Vec<u32> =
             vec![0; chunks.iter().map(|c| c.docs.len()).sum::<usize>() * MAX_SIGS];
         let mut i = 0;
@@ -134,7 +135,7 @@ impl SigIndex {
         let mut out = SigIndex {
             keys: Vec::with_capacity(runs.len()),
             info: Vec::with_capacity(runs.len()),
-            postings: Vec::new(),
+            postings: Vec::with_capacity(runs.iter().map(|r| r.3 - r.2).sum()),
         };
         for (key, w, i, j) in runs {
             out.postings
