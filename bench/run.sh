@@ -4,10 +4,11 @@
 # usage: bench/run.sh [SIZE...]          default: 1000 10000 100000
 #
 # For each size it generates a KB with bench/synth.py (kept between runs), then times, in
-# interleaved rounds, `kbgen build`, the I/O floor (bench/floor: read every input, write files
-# of the same paths and sizes as kbgen's output, nothing else) and, at 10,000 entries, Hugo on
-# the same content. Each timed run starts from the same state (see `settle`) and writes into a
-# new folder, deleted right after the run on a tmpfs and at the end elsewhere (see BUILD_DIR).
+# rounds that take every size in turn and at each size every tool, `kbgen build`, the I/O floor
+# (bench/floor: read every input, write files of the same paths and sizes as kbgen's output,
+# nothing else) and, at 10,000 entries, Hugo on the same content. Each timed run starts from
+# the same state (see `settle`) and writes into a new folder, deleted right after the run on a
+# tmpfs and at the end elsewhere (see BUILD_DIR).
 # It prints wall time (median of the runs), entries per second, peak RSS and CPU time from
 # /usr/bin/time -v, output size and file count, then the targets of docs/benchmarks.md.
 #
@@ -234,20 +235,26 @@ measure() {
 
 : >"$bench/runs.txt"
 : >"$bench/sizes.txt"
+runs=${RUNS:-3}
 for n in "${sizes[@]}"; do
-    runs=${RUNS:-3}
-    kb=$bench/kb-$n
-    gen kbgen "$n" "$kb"
-    hugo_here=0
+    gen kbgen "$n" "$bench/kb-$n"
     if [ "$use_hugo" = 1 ] && [ "$n" = "$hugo_size" ]; then
-        hugo_here=1
         gen hugo "$n" "$bench/hugo-$n"
     fi
-    echo "== $n entries: $runs round(s) of kbgen$([ -n "$base" ] && echo ", base"), floor$([ "$hugo_here" = 1 ] && echo ", hugo")" >&2
-    # Every tool reads its inputs from the page cache (see `settle`).
-    warm_dirs=("$kb")
-    [ "$hugo_here" = 0 ] || warm_dirs+=("$bench/hugo-$n")
-    for run in $(seq 1 "$runs"); do
+done
+# Rounds over the sizes, as over the tools: each round times every size, so the sizes' runs
+# (and the 100,000 / 10,000 ratio) come from the same stretch of the machine's state.
+for run in $(seq 1 "$runs"); do
+    echo "== round $run of $runs: ${sizes[*]} entries; kbgen$([ -n "$base" ] && echo ", base"), floor$([ "$use_hugo" = 1 ] && echo ", hugo at $hugo_size")" >&2
+    for n in "${sizes[@]}"; do
+        kb=$bench/kb-$n
+        hugo_here=0
+        if [ "$use_hugo" = 1 ] && [ "$n" = "$hugo_size" ]; then
+            hugo_here=1
+        fi
+        # Every tool reads its inputs from the page cache (see `settle`).
+        warm_dirs=("$kb")
+        [ "$hugo_here" = 0 ] || warm_dirs+=("$bench/hugo-$n")
         out=$builds/kbgen-$n-$run
         measure kbgen "$n" "$run" "$out" env KBGEN_TIMINGS=1 "$kbgen" build --root "$kb" --output "$out"
         if [ -n "$base" ]; then
