@@ -85,6 +85,8 @@ if [ "${HUGO:-1}" = 0 ]; then
 elif ! command -v hugo >/dev/null; then
     echo "note: hugo is not installed (apt-get install -y hugo); skipping the comparison" >&2
     use_hugo=0
+elif [[ " ${sizes[*]} " != *" $hugo_size "* ]]; then
+    use_hugo=0
 fi
 
 echo "== building kbgen and the floor (release)" >&2
