@@ -469,17 +469,21 @@ fn render_pages(
         put(path, html.as_bytes())
     };
 
-    // Cards for lists, per platform, sorted by title then id.
+    // Cards for lists, per platform, sorted by title then id; and each platform's last update.
     let mut by_platform: BTreeMap<&str, Vec<Card<'_>>> = BTreeMap::new();
+    let mut last_update: BTreeMap<&str, jiff::civil::Date> = BTreeMap::new();
     for e in &site.entries {
         by_platform
             .entry(e.platform.as_str())
             .or_default()
             .push(render::card(site, e));
+        let last = last_update.entry(e.platform.as_str()).or_insert(e.updated);
+        *last = (*last).max(e.updated);
     }
     for cards in by_platform.values_mut() {
         cards.sort_by(|a, b| a.title.cmp(b.title).then(a.id.cmp(b.id)));
     }
+    let cards_of = |platform: &str| by_platform.get(platform).map_or(&[][..], Vec::as_slice);
     // Entry pages, in parallel. Entries come by id, so a platform's pages come together.
     site.entries
         .par_iter()
@@ -516,15 +520,12 @@ fn render_pages(
             );
         },
         || {
-            let last_of = |ids: &mut dyn Iterator<Item = &str>| {
-                ids.filter_map(|id| site.entry(id)).map(|e| e.updated).max()
-            };
             let platforms: Vec<(&String, &crate::load::Platform)> = site.platforms.iter().collect();
             let platform_pages: Vec<(String, Option<String>)> = platforms
                 .par_iter()
                 .map(|&(slug, p)| {
-                    let cards = by_platform.get(slug.as_str()).cloned().unwrap_or_default();
-                    let last = last_of(&mut cards.iter().map(|c| c.id));
+                    let cards = cards_of(slug);
+                    let last = last_update.get(slug.as_str());
                     let vars = globals.platforms.iter().find(|v| v.slug == slug);
                     let description = render::platform_description(p, cards.len());
                     let mut ctx = render::page_context(
@@ -544,19 +545,18 @@ fn render_pages(
                 .categories
                 .par_iter()
                 .map(|c| {
-                    let groups: Vec<_> = c
+                    let groups: Vec<CategoryGroup<'_, '_>> = c
                         .platforms
                         .iter()
-                        .map(|p| {
-                            let cards = by_platform.get(p.slug).cloned().unwrap_or_default();
-                            serde_json::json!({ "platform": p, "entries": cards })
+                        .map(|p| CategoryGroup {
+                            platform: p,
+                            entries: cards_of(p.slug),
                         })
                         .collect();
                     let last = c
                         .platforms
                         .iter()
-                        .filter_map(|p| by_platform.get(p.slug))
-                        .filter_map(|cards| last_of(&mut cards.iter().map(|c| c.id)))
+                        .filter_map(|p| last_update.get(p.slug))
                         .max();
                     let description = render::category_description(c);
                     let path = format!("categories/{}/", c.slug);
@@ -611,6 +611,13 @@ fn render_pages(
         pages,
         errors.into_inner().unwrap_or_else(|e| e.into_inner()),
     )
+}
+
+/// `groups` in `category.html`: a platform of the category and its entries.
+#[derive(serde::Serialize)]
+struct CategoryGroup<'p, 'c> {
+    platform: &'p render::PlatformVars<'p>,
+    entries: &'c [Card<'c>],
 }
 
 /// Up to [`PLATFORM_NEIGHBOURS`] other entries of the platform, around the entry

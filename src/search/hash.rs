@@ -3,7 +3,7 @@
 //! the index build on word-sized keys; the keys are our own words, not an attack surface).
 
 use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
+use std::hash::{BuildHasher, BuildHasherDefault, Hasher};
 
 /// FNV-1a over UTF-8: `fnv1a` in `static/assets/search.js`.
 pub(crate) fn fnv1a(s: &str) -> u32 {
@@ -73,6 +73,11 @@ impl Hasher for FxHasher {
 
 /// A `HashMap` with [`FxHasher`].
 pub(crate) type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
+
+/// The [`FxHasher`] hash of `x`, as an [`FxMap`] computes it.
+pub(crate) fn fx_hash<T: std::hash::Hash + ?Sized>(x: &T) -> u64 {
+    BuildHasherDefault::<FxHasher>::default().hash_one(x)
+}
 
 #[cfg(test)]
 mod tests {

@@ -596,8 +596,9 @@ mod tests {
 
     #[test]
     fn apostrophes_inside_words_and_out() {
-        // Inside a word an apostrophe keeps the word whole; elsewhere it ends the word, or
-        // opens a quoted name.
+        // Between two word characters an apostrophe does not end the chunk (whose words are
+        // then split at it: `don't` gives `don` and a dropped `t`); elsewhere it ends the
+        // chunk, or opens a quoted name.
         // Pinned from the tokenizer before 'QUOTE' joined the class table.
         assert_eq!(
             toks("don't rock'n'roll 'tis o' x'1 ab'' 'name' `u8`"),

@@ -9,12 +9,10 @@
 //! It is cut into [`PARTS`] segments by a hash of the word, so pass 2 can split the vocabulary
 //! between threads and each thread reads only its segments.
 
-use std::hash::BuildHasher;
-
 use rayon::prelude::*;
 
 use super::Doc;
-use super::hash::FxMap;
+use super::hash::{FxMap, fx_hash};
 use super::index::MAX_SIGS;
 use super::normalize::{each_token, is_placeholder};
 
@@ -133,8 +131,7 @@ impl Vocab {
         };
         if id == next {
             self.df.push(0);
-            self.part
-                .push((self.long.hasher().hash_one(w) % PARTS as u64) as u8);
+            self.part.push((fx_hash(w) % PARTS as u64) as u8);
         }
         id
     }
