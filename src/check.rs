@@ -16,6 +16,7 @@ use crate::load::Site;
 /// entries that failed to parse, whose own errors are already reported.
 pub fn errors(site: &Site, report: &mut Report) {
     crate::links::check(site, report);
+    reserved_paths(site, report);
     let all_ids: HashSet<&str> = site
         .entries
         .iter()
@@ -64,6 +65,71 @@ pub fn errors(site: &Site, report: &mut Report) {
                     .at_opt(e.pos(&format!("related[{i}]"))),
                 );
             }
+        }
+    }
+}
+
+/// Top-level folders of the output that kbgen writes itself: no platform may take one.
+pub const RESERVED_FOLDERS: &[&str] = &["search", "api", "assets", "categories", "tags", "404"];
+
+/// Top-level files of the output that kbgen writes itself, beside the folders above and the
+/// platforms' folders.
+pub const RESERVED_FILES: &[&str] = &[
+    "index.html",
+    "404.html",
+    "sitemap.xml",
+    "atom.xml",
+    crate::site::MARKER,
+];
+
+/// Whether a file of a site's `static/` at `path` would replace a page or data file that
+/// kbgen writes and the rest of the site points to. The theme's assets (`assets/`,
+/// `favicon.svg`) and `robots.txt` are the site's to replace, and a file beside the pages
+/// (`static/git/diagram.png`) replaces nothing.
+fn replaces_output(site: &Site, path: &str) -> bool {
+    if RESERVED_FILES.contains(&path) || path.starts_with("search/") || path == "api/entries.json" {
+        return true;
+    }
+    let Some(dir) = path.strip_suffix("/index.html") else {
+        return false;
+    };
+    match dir.split_once('/') {
+        None => site.platforms.contains_key(dir) || RESERVED_FOLDERS.contains(&dir),
+        Some(("categories", key)) => site.config.categories.contains_key(key),
+        Some(_) => site.entry(dir).is_some(),
+    }
+}
+
+/// Output paths that two writers would claim: a platform folder named like a folder kbgen
+/// writes (its platform page would be lost, or the search page), and static files over a
+/// page or data file. Links out of `static/` and special files in it are reported here too.
+fn reserved_paths(site: &Site, report: &mut Report) {
+    for p in site.platforms.values() {
+        if RESERVED_FOLDERS.contains(&p.slug.as_str()) {
+            report.push(Diagnostic::error(
+                &p.file,
+                "reserved-path",
+                format!(
+                    "the platform folder content/{0}/ would be published at /{0}/, where kbgen writes its own files ({1}); rename the folder",
+                    p.slug,
+                    RESERVED_FOLDERS.join(", ")
+                ),
+            ));
+        }
+    }
+    let dir = site.root.join("static");
+    let (files, refused) = crate::confine::Fence::new(&site.root).files_under(&dir, "static");
+    report.extend(refused);
+    for path in files {
+        let rel = crate::load::rel_path(&dir, &path);
+        if replaces_output(site, &rel) {
+            report.push(Diagnostic::error(
+                format!("static/{rel}"),
+                "reserved-path",
+                format!(
+                    "kbgen writes /{rel} itself; a static file may replace the theme's assets (assets/, favicon.svg) and robots.txt, but no page or data file"
+                ),
+            ));
         }
     }
 }

@@ -95,6 +95,32 @@ impl Config {
                 .field(field)
                 .at_opt(pos)
         };
+        let mut texts: Vec<(String, &str)> = vec![
+            ("title".into(), &raw.title),
+            ("base_url".into(), &raw.base_url.value),
+        ];
+        for (name, v) in [
+            ("description", &raw.description),
+            ("language", &raw.language),
+            ("repository_branch", &raw.repository_branch),
+        ] {
+            texts.extend(v.as_deref().map(|v| (name.to_owned(), v)));
+        }
+        if let Some(repo) = &raw.repository {
+            texts.push(("repository".into(), &repo.value));
+        }
+        for (slug, c) in &raw.categories {
+            texts.push((format!("categories.{slug}.name"), &c.name));
+            if let Some(d) = &c.description {
+                texts.push((format!("categories.{slug}.description"), d));
+            }
+        }
+        for (field, value) in texts {
+            if let Some((_, c)) = crate::entry::forbidden_control(value) {
+                let msg = crate::entry::control_message(c);
+                diags.push(err("control-character", msg, &field, None));
+            }
+        }
         if raw.title.trim().is_empty() {
             diags.push(err(
                 "required",

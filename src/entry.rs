@@ -443,6 +443,25 @@ fn resolve(raw: RawEntry, r: Resolve<'_>) -> Result<Entry, Vec<Diagnostic>> {
         );
     };
 
+    for (field, value, pos) in text_fields(&raw) {
+        if let Some((_, c)) = forbidden_control(value) {
+            err("control-character", field, pos, control_message(c));
+        }
+    }
+    if r.is_md
+        && let Some((at, c)) = forbidden_control(r.body)
+    {
+        let before = &r.body[..at];
+        let line = r.body_line + before.matches('\n').count() as u32;
+        let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) as u32 + 1;
+        err(
+            "control-character",
+            "body".into(),
+            (line, column),
+            control_message(c),
+        );
+    }
+
     let text_field = |name: &str, v: &Spanned<String>, positions: &mut PositionsBuilder| {
         positions.insert(name, v.pos());
         v.value.trim().to_owned()
@@ -674,6 +693,90 @@ fn resolve(raw: RawEntry, r: Resolve<'_>) -> Result<Entry, Vec<Diagnostic>> {
         body_span: r.body_span,
         positions: positions.finish(),
     })
+}
+
+/// The first character of `s` that no text field may hold, with its byte offset: every
+/// control character but tab and newline. Escape sequences would reach readers' terminals
+/// through `kbgen lookup` and `check`, and the rest have no place in a page.
+pub fn forbidden_control(s: &str) -> Option<(usize, char)> {
+    s.char_indices()
+        .find(|&(_, c)| c.is_control() && c != '\t' && c != '\n')
+}
+
+/// `s` with each character [`forbidden_control`] finds replaced by U+FFFD: for text that
+/// Markdown decodes from character references (`&#x1b;`), which no field check sees.
+pub fn without_controls(s: String) -> String {
+    if forbidden_control(&s).is_none() {
+        return s;
+    }
+    s.chars()
+        .map(|c| {
+            if c.is_control() && c != '\t' && c != '\n' {
+                '\u{fffd}'
+            } else {
+                c
+            }
+        })
+        .collect()
+}
+
+/// The message for a forbidden control character `c` in a text field.
+pub fn control_message(c: char) -> String {
+    let name = match c {
+        '\u{1b}' => " (ESC, which starts terminal escape sequences)",
+        '\u{7}' => " (BEL)",
+        '\r' => " (carriage return)",
+        '\u{9b}' => " (CSI, which starts terminal escape sequences)",
+        _ => "",
+    };
+    format!(
+        "the text holds the control character U+{:04X}{name}; text fields may hold no control characters but tab and newline",
+        u32::from(c)
+    )
+}
+
+/// Every text field of `raw` with its name and position, for the checks that apply to all.
+fn text_fields(raw: &RawEntry) -> Vec<(String, &str, (u32, u32))> {
+    let mut out: Vec<(String, &str, (u32, u32))> = Vec::new();
+    fn one(name: String, v: &Spanned<String>) -> (String, &str, (u32, u32)) {
+        (name, v.value.as_str(), v.pos())
+    }
+    out.push(one("title".into(), &raw.title));
+    out.push(one("summary".into(), &raw.summary));
+    for (i, s) in raw.signatures.value.iter().enumerate() {
+        out.push(one(format!("signatures[{i}]"), s));
+    }
+    for (name, single) in [
+        ("quick_fix", &raw.quick_fix),
+        ("evidence", &raw.evidence),
+        ("body", &raw.body),
+    ] {
+        if let Some(v) = single {
+            out.push(one(name.into(), v));
+        }
+    }
+    for (name, list) in [
+        ("tags", &raw.tags),
+        ("causes", &raw.causes),
+        ("fixes", &raw.fixes),
+        ("checks", &raw.checks),
+        ("steps", &raw.steps),
+        ("prevention", &raw.prevention),
+        ("related", &raw.related),
+    ] {
+        for (i, v) in list.iter().flatten().enumerate() {
+            out.push(one(format!("{name}[{i}]"), v));
+        }
+    }
+    for (i, s) in raw.sources.iter().flatten().enumerate() {
+        out.push(one(format!("sources[{i}].title"), &s.value.title));
+        out.push(one(format!("sources[{i}].url"), &s.value.url));
+    }
+    for (i, f) in raw.faq.iter().flatten().enumerate() {
+        out.push(one(format!("faq[{i}].q"), &f.value.q));
+        out.push(one(format!("faq[{i}].a"), &f.value.a));
+    }
+    out
 }
 
 /// `s` without leading and trailing white space, reusing its buffer when there is none.

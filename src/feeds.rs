@@ -172,7 +172,7 @@ pub fn write_api_entries(site: &Site, w: &mut dyn std::io::Write) -> std::io::Re
             }))
         }
     }
-    serde_json::to_writer_pretty(&mut *w, &All(site)).map_err(std::io::Error::other)?;
+    crate::json::to_writer_pretty(&mut *w, &All(site))?;
     w.write_all(b"\n")
 }
 

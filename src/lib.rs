@@ -10,12 +10,15 @@
 
 pub mod aids;
 pub mod assets;
+pub mod budget;
 pub mod check;
 pub mod config;
+pub mod confine;
 pub mod diagnostic;
 pub mod entry;
 pub mod feeds;
 pub mod highlight;
+pub mod json;
 pub mod jsonld;
 pub mod links;
 pub mod load;

@@ -189,7 +189,7 @@ pub fn read_limited(path: &Path, rel: &str) -> Result<Vec<u8>, Box<Diagnostic>> 
         ))
     };
     // The length from the open file, not from a second look-up of its path.
-    let mut file = std::fs::File::open(path).map_err(io)?;
+    let mut file = crate::confine::open_regular(path, rel)?;
     let len = file.metadata().map_err(io)?.len();
     if len > MAX_FILE_BYTES {
         return Err(too_large(len));
@@ -318,6 +318,10 @@ fn load_config(root: &Path, report: &mut Report) -> Option<Config> {
         ));
         return None;
     }
+    if let Some(d) = crate::confine::Fence::new(root).refusal(&path, CONFIG_FILE) {
+        report.push(d);
+        return None;
+    }
     let text = match read_limited(&path, CONFIG_FILE).and_then(|b| entry::decode(&b, CONFIG_FILE)) {
         Ok(t) => t,
         Err(d) => {
@@ -332,10 +336,37 @@ fn load_config(root: &Path, report: &mut Report) -> Option<Config> {
 }
 
 fn load_platform(root: &Path, slug: &str, rel: &str) -> Result<Platform, Vec<Diagnostic>> {
-    let bytes = read_limited(&root.join(rel), rel).map_err(|d| vec![*d])?;
+    let path = root.join(rel);
+    if let Some(d) = crate::confine::Fence::new(root).refusal(&path, rel) {
+        return Err(vec![d]);
+    }
+    let bytes = read_limited(&path, rel).map_err(|d| vec![*d])?;
     let text = entry::decode(&bytes, rel).map_err(|d| vec![*d])?;
     let raw: RawPlatform = yaml::from_str(&text, rel).map_err(|d| vec![*d])?;
     let mut diags = Vec::new();
+    let texts = [
+        ("name", Some(raw.name.value.as_str()), Some(raw.name.pos())),
+        (
+            "category",
+            Some(raw.category.value.as_str()),
+            Some(raw.category.pos()),
+        ),
+        (
+            "homepage",
+            raw.homepage.as_ref().map(|h| h.value.as_str()),
+            raw.homepage.as_ref().map(Spanned::pos),
+        ),
+        ("description", raw.description.as_deref(), None),
+    ];
+    for (field, value, pos) in texts {
+        if let Some((_, c)) = value.and_then(entry::forbidden_control) {
+            diags.push(
+                Diagnostic::error(rel, "control-character", entry::control_message(c))
+                    .field(field)
+                    .at_opt(pos),
+            );
+        }
+    }
     let name = raw.name.value.trim().to_owned();
     if name.is_empty() {
         diags.push(
@@ -393,12 +424,34 @@ fn list_content(root: &Path) -> (Vec<(String, String)>, Vec<RecordFile>, Vec<Dia
         ));
         return (platforms, records, diags);
     }
+    let fence = crate::confine::Fence::new(root);
+    if let Some(d) = fence.refusal(&content, "content") {
+        diags.push(d);
+        return (platforms, records, diags);
+    }
+    // Links are followed, but a link out of the site (or to a special file) is reported and
+    // not entered; a regular file or folder that is not a link is inside by construction.
+    let refused = std::cell::RefCell::new(Vec::new());
     let walker = walkdir::WalkDir::new(&content)
+        .follow_links(true)
         .min_depth(1)
         .max_depth(2)
         .sort_by_file_name()
         .into_iter()
-        .filter_entry(|e| !is_hidden(e.file_name().to_str().unwrap_or("")) || e.depth() == 2);
+        .filter_entry(|e| {
+            if is_hidden(e.file_name().to_str().unwrap_or("")) && e.depth() == 1 {
+                return false;
+            }
+            let plain = e.file_type().is_file() || e.file_type().is_dir();
+            if e.path_is_symlink() || !plain {
+                let rel = rel_path(root, e.path());
+                if let Some(d) = fence.refusal(e.path(), &rel) {
+                    refused.borrow_mut().push(d);
+                    return false;
+                }
+            }
+            true
+        });
     for item in walker {
         let item = match item {
             Ok(i) => i,
@@ -407,7 +460,14 @@ fn list_content(root: &Path) -> (Vec<(String, String)>, Vec<RecordFile>, Vec<Dia
                     .path()
                     .map(|p| rel_path(root, p))
                     .unwrap_or_else(|| "content".into());
-                diags.push(Diagnostic::error(rel, "io", format!("cannot read: {e}")));
+                let why = e
+                    .io_error()
+                    .map_or_else(|| e.to_string(), ToString::to_string);
+                diags.push(Diagnostic::error(
+                    rel,
+                    "io",
+                    format!("cannot read the file: {why}"),
+                ));
                 continue;
             }
         };
@@ -491,6 +551,7 @@ fn list_content(root: &Path) -> (Vec<(String, String)>, Vec<RecordFile>, Vec<Dia
             slug: stem.to_owned(),
         });
     }
+    diags.extend(refused.into_inner());
     (platforms, records, diags)
 }
 

@@ -92,7 +92,8 @@ struct LookupArgs {
     /// How many matches to print at most.
     #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u16).range(1..))]
     limit: u16,
-    /// The error text or keywords; read from standard input when absent.
+    /// The error text or keywords; read from standard input when absent. Only the first
+    /// 1 MiB is read: the rest of a longer input is ignored.
     text: Option<String>,
 }
 
@@ -345,8 +346,12 @@ impl LookupArgs {
         let text = match self.text {
             Some(t) => t,
             None => {
+                // Up to the cap and a few bytes more, so that a character cut by the cap
+                // decodes as far as it goes; the rest of the input is not read.
                 let mut buf = Vec::new();
-                if let Err(e) = std::io::Read::read_to_end(&mut std::io::stdin(), &mut buf) {
+                let cap = kbgen::search::MAX_QUERY_BYTES as u64 + 4;
+                let mut stdin = std::io::Read::take(std::io::stdin().lock(), cap);
+                if let Err(e) = std::io::Read::read_to_end(&mut stdin, &mut buf) {
                     eprintln!("error: cannot read standard input: {e}");
                     return ExitCode::from(2);
                 }
@@ -365,28 +370,15 @@ impl LookupArgs {
             );
         }
         let matches = kbgen::search::lookup_matches(&site, &text, usize::from(self.limit));
-        match self.format {
-            LookupFormat::Json => {
-                #[derive(serde::Serialize)]
-                struct Out<'a> {
-                    matches: &'a [kbgen::search::Match],
-                }
-                let out = serde_json::to_string_pretty(&Out { matches: &matches })
-                    .expect("matches serialize");
-                println!("{out}");
-            }
-            LookupFormat::Human => {
-                if matches.is_empty() {
-                    eprintln!("No entry matches this text.");
-                }
-                for (i, m) in matches.iter().enumerate() {
-                    println!("{}. {}  (score {:.3})", i + 1, m.title, m.score);
-                    println!("   {}  {}", m.id, m.url);
-                    if !m.quick_fix.is_empty() {
-                        println!("   Quick fix: {}", m.quick_fix);
-                    }
-                }
-            }
+        if matches.is_empty() && matches!(self.format, LookupFormat::Human) {
+            eprintln!("No entry matches this text.");
+        }
+        // A reader that stops reading (`kbgen lookup ... | head -1`) is no error.
+        if let Err(e) = print_matches(&matches, self.format)
+            && e.kind() != std::io::ErrorKind::BrokenPipe
+        {
+            eprintln!("error: cannot write the matches: {e}");
+            return ExitCode::from(1);
         }
         if matches.is_empty() {
             ExitCode::from(1)
@@ -482,5 +474,60 @@ impl CompletionsArgs {
         let mut cmd = <Cli as clap::CommandFactory>::command();
         clap_complete::generate(self.shell, &mut cmd, "kbgen", &mut std::io::stdout());
         ExitCode::SUCCESS
+    }
+}
+
+/// Prints lookup's matches on standard output in `format`.
+fn print_matches(matches: &[kbgen::search::Match], format: LookupFormat) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    match format {
+        LookupFormat::Json => {
+            #[derive(serde::Serialize)]
+            struct Out<'a> {
+                matches: &'a [kbgen::search::Match],
+            }
+            let json = serde_json::to_string_pretty(&Out { matches }).expect("matches serialize");
+            writeln!(out, "{json}")?;
+        }
+        LookupFormat::Human => {
+            for (i, m) in matches.iter().enumerate() {
+                let (title, url) = (terminal_safe(&m.title), terminal_safe(&m.url));
+                writeln!(out, "{}. {title}  (score {:.3})", i + 1, m.score)?;
+                writeln!(out, "   {}  {url}", terminal_safe(&m.id))?;
+                if !m.quick_fix.is_empty() {
+                    writeln!(out, "   Quick fix: {}", terminal_safe(&m.quick_fix))?;
+                }
+            }
+        }
+    }
+    out.flush()
+}
+
+/// `text` for a terminal: control characters but tab and newline (escape sequences among
+/// them) become U+FFFD,
+/// so nothing read from a knowledge base can move the cursor, retitle the window or hide
+/// text. `kbgen check` refuses them in entries; this holds for whatever reaches the screen.
+fn terminal_safe(text: &str) -> std::borrow::Cow<'_, str> {
+    let unsafe_char = |c: char| c.is_control() && c != '\n' && c != '\t';
+    if !text.chars().any(unsafe_char) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    text.chars()
+        .map(|c| if unsafe_char(c) { '\u{fffd}' } else { c })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::terminal_safe;
+
+    #[test]
+    fn nothing_printed_can_drive_the_terminal() {
+        let hostile = "Title \u{1b}]0;owned\u{7} \u{1b}[2J\u{9b}31m end\r";
+        let safe = terminal_safe(hostile);
+        assert!(!safe.chars().any(|c| c.is_control()), "{safe:?}");
+        assert!(safe.starts_with("Title ") && safe.contains("owned") && safe.contains(" end"));
+        assert_eq!(terminal_safe("plain\ttext\nnext"), "plain\ttext\nnext");
     }
 }

@@ -1,10 +1,13 @@
 //! Markdown to safe HTML, with heading ids and links between entries.
 //!
 //! Entries come from strangers, so the HTML that pulldown-cmark produces is
-//! sanitized with ammonia whenever the source holds raw HTML or a link whose
-//! scheme is not on the allow-list. Markdown without either cannot produce
-//! unsafe HTML (pulldown-cmark escapes all text and attribute values), and skips
-//! the sanitizer's HTML parse; a test holds both paths to the same result.
+//! sanitized with ammonia whenever the source holds raw HTML, a link whose
+//! scheme is not on the allow-list, or any element outside a short list of
+//! plain ones. The rest cannot produce unsafe HTML (pulldown-cmark escapes all
+//! text and attribute values; headings lose `{.class key=value}` attributes and
+//! keep only an id that is slugified and kept off the ids the theme owns), and
+//! skips the sanitizer's HTML parse; a test holds both paths to the same result,
+//! and the fuzz target `render_markdown` holds the output to the hostile-HTML scan.
 //!
 //! Links to other records (`other.md`, `../npm/x.md#causes`) are rewritten to the
 //! page URLs they build to, carrying the site's base path.
@@ -194,9 +197,26 @@ pub fn render_with_ids(md: &str, ctx: LinkContext<'_>, used_ids: &mut HashSet<St
             Event::Start(Tag::Image { dest_url, .. }) if !is_safe_url(dest_url) => {
                 needs_sanitizer = true
             }
+            // A footnote's label becomes an element id: one the theme uses is renamed.
+            Event::FootnoteReference(label) | Event::Start(Tag::FootnoteDefinition(label))
+                if is_reserved_id(label) =>
+            {
+                *label = CowStr::from(format!("fn-{label}"));
+            }
+            Event::Start(tag) if !is_plain_tag(tag) => needs_sanitizer = true,
             Event::Start(Tag::Heading { .. }) => {
                 let text = plain_text_until_end(&events[i + 1..]);
-                if let Event::Start(Tag::Heading { level, id, .. }) = &mut events[i] {
+                if let Event::Start(Tag::Heading {
+                    level,
+                    id,
+                    classes,
+                    attrs,
+                }) = &mut events[i]
+                {
+                    // `{.class key=value}` would be written into the tag as it stands, an
+                    // event handler included: a heading keeps only its id, made safe below.
+                    classes.clear();
+                    attrs.clear();
                     // The page title is the only h1.
                     if *level == HeadingLevel::H1 {
                         *level = HeadingLevel::H2;
@@ -222,6 +242,8 @@ pub fn render_with_ids(md: &str, ctx: LinkContext<'_>, used_ids: &mut HashSet<St
     if needs_sanitizer {
         html = sanitize(&html);
     }
+    // Character references (`&#x1b;`) decode to control characters that no field check saw.
+    let html = crate::entry::without_controls(html);
     Rendered {
         html,
         headings,
@@ -286,7 +308,7 @@ fn plain_text_parsed(md: &str) -> String {
             _ => {}
         }
     }
-    out.trim().to_owned()
+    crate::entry::without_controls(out.trim().to_owned())
 }
 
 fn plain_text_until_end(events: &[Event<'_>]) -> String {
@@ -298,7 +320,7 @@ fn plain_text_until_end(events: &[Event<'_>]) -> String {
             _ => {}
         }
     }
-    text.trim().to_owned()
+    crate::entry::without_controls(text.trim().to_owned())
 }
 
 fn level_number(level: HeadingLevel) -> u8 {
@@ -323,10 +345,42 @@ pub fn slugify(text: &str) -> String {
     }
 }
 
+/// Whether content may not take `id`: the entry template's sections and the ids the
+/// theme's scripts look up, which a second element of that id would hijack.
+pub fn is_reserved_id(id: &str) -> bool {
+    RESERVED_IDS.contains(&id)
+}
+
+/// Tags that pulldown-cmark writes with nothing but escaped text and checked URLs
+/// (a heading once its attributes are cleared). Any other tag sends the HTML through
+/// the sanitizer, so a tag that a newer pulldown-cmark adds is sanitized until it is
+/// known here.
+fn is_plain_tag(tag: &Tag<'_>) -> bool {
+    matches!(
+        tag,
+        Tag::Paragraph
+            | Tag::Heading { .. }
+            | Tag::BlockQuote(None)
+            | Tag::CodeBlock(_)
+            | Tag::List(_)
+            | Tag::Item
+            | Tag::FootnoteDefinition(_)
+            | Tag::Table(_)
+            | Tag::TableHead
+            | Tag::TableRow
+            | Tag::TableCell
+            | Tag::Emphasis
+            | Tag::Strong
+            | Tag::Strikethrough
+            | Tag::Link { .. }
+            | Tag::Image { .. }
+    )
+}
+
 fn unique_id(wanted: &str, used: &mut HashSet<String>) -> String {
     let mut id = wanted.to_owned();
     let mut n = 1;
-    while used.contains(&id) || RESERVED_IDS.contains(&id.as_str()) {
+    while used.contains(&id) || is_reserved_id(&id) {
         id = format!("{wanted}-{n}");
         n += 1;
     }
@@ -396,8 +450,11 @@ pub fn record_link(dest: &str, ctx: LinkContext<'_>) -> Option<RecordLink> {
 
 static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
     let mut b = ammonia::Builder::default();
+    // Task-list boxes are the only inputs: any other, a typeless `<input>` (a text box)
+    // among them, becomes a checkbox.
     b.add_tags(["input"])
         .add_tag_attributes("input", ["type", "checked", "disabled", "aria-label"])
+        .set_tag_attribute_value("input", "type", "checkbox")
         .add_tag_attributes("code", ["class"])
         .add_tag_attributes("a", ["class"])
         .add_tag_attributes("span", ["class", "aria-hidden"])
@@ -424,6 +481,8 @@ static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
                         .all(|c| c.is_ascii_alphanumeric() || "+#-_.".contains(c))
                 })
                 .map(|_| value.into()),
+            // Raw HTML may name its elements, but not with an id the theme owns.
+            (_, "id") => (!is_reserved_id(value)).then(|| value.into()),
             _ => Some(value.into()),
         });
     for h in ["h1", "h2", "h3", "h4", "h5", "h6"] {
@@ -622,6 +681,68 @@ mod tests {
             assert!(!html.contains(bad), "{bad} in {html}");
         }
         assert!(html.contains("<div>d</div>"), "{html}");
+    }
+
+    #[test]
+    fn heading_attributes_never_reach_the_page() {
+        for md in [
+            "## Why it happens {autofocus onfocus=alert(document.domain) tabindex=0}",
+            "## Why it happens {.x onmouseover=alert(1) #why-it-happens}",
+            "Text\n\nWhy it happens {onclick=alert(1)}\n---------------",
+        ] {
+            for html in [render(md, CTX).html, render_inline(md, CTX)] {
+                for bad in [
+                    "onfocus",
+                    "autofocus",
+                    "tabindex",
+                    "onmouseover",
+                    "onclick",
+                    "class=\"x\"",
+                ] {
+                    assert!(!html.contains(bad), "{bad} in {html}");
+                }
+                assert!(html.contains("id=\"why-it-happens\""), "{html}");
+            }
+        }
+    }
+
+    #[test]
+    fn character_references_never_make_control_characters() {
+        let md = "# T&#x1b;]0;x&#7;\n\nSay &#x1b;[2J `a` &#155;31m <b>&#x1b;</b>";
+        let r = render(md, CTX);
+        for text in [r.html.as_str(), &plain_text(md), &r.headings[0].text] {
+            assert!(
+                !text.chars().any(|c| c.is_control() && c != '\n'),
+                "{text:?}"
+            );
+        }
+        assert!(r.html.contains("\u{fffd}[2J"), "{}", r.html);
+    }
+
+    #[test]
+    fn content_never_takes_an_id_the_theme_owns() {
+        let md = "<div id=\"search-results\">spoof</div><div id=\"mine\">x</div>\n\n## Results {#search-input}\n\nSee[^search-status].\n\n[^search-status]: A note.";
+        let html = render(md, CTX).html;
+        for id in RESERVED_IDS {
+            assert!(!html.contains(&format!("id=\"{id}\"")), "{id} in {html}");
+            assert!(
+                !html.contains(&format!("href=\"#{id}\"")),
+                "#{id} in {html}"
+            );
+        }
+        assert!(
+            html.contains("spoof") && html.contains("id=\"mine\""),
+            "{html}"
+        );
+        // The footnote still links to its note, under another id.
+        assert!(html.contains("href=\"#fn-search-status\""), "{html}");
+        assert!(html.contains("id=\"fn-search-status\""), "{html}");
+        // Without raw HTML (the parser's own output, no sanitizer), the same holds.
+        let html = render("See[^main].\n\n[^main]: A note.\n\n# x {#toc}", CTX).html;
+        assert!(
+            !html.contains("id=\"main\"") && !html.contains("id=\"toc\""),
+            "{html}"
+        );
     }
 
     #[test]

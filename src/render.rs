@@ -51,36 +51,31 @@ impl Templates {
         let mut overridden = HashSet::new();
         let mut diags = Vec::new();
         let dir = root.join("templates");
-        if dir.is_dir() {
-            for item in walkdir::WalkDir::new(&dir)
-                .sort_by_file_name()
-                .into_iter()
-                .flatten()
+        let (files, refused) = crate::confine::Fence::new(root).files_under(&dir, "templates");
+        diags.extend(refused);
+        for path in files {
+            let name = crate::load::rel_path(&dir, &path);
+            if !(name.ends_with(".html") || name.ends_with(".xml") || name.ends_with(".txt")) {
+                continue;
+            }
+            let rel = format!("templates/{name}");
+            match crate::load::read_limited(&path, &rel)
+                .and_then(|b| crate::entry::decode(&b, &rel))
             {
-                if !item.file_type().is_file() {
-                    continue;
+                Ok(text) => {
+                    sources.retain(|(n, _)| *n != name);
+                    sources.push((name.clone(), text));
+                    overridden.insert(name);
                 }
-                let name = crate::load::rel_path(&dir, item.path());
-                if !(name.ends_with(".html") || name.ends_with(".xml") || name.ends_with(".txt")) {
-                    continue;
-                }
-                let rel = format!("templates/{name}");
-                match crate::load::read_limited(item.path(), &rel)
-                    .and_then(|b| crate::entry::decode(&b, &rel))
-                {
-                    Ok(text) => {
-                        sources.retain(|(n, _)| *n != name);
-                        sources.push((name.clone(), text));
-                        overridden.insert(name);
-                    }
-                    Err(d) => diags.push(*d),
-                }
+                Err(d) => diags.push(*d),
             }
         }
         if !diags.is_empty() {
             return Err(diags);
         }
         let mut tera = Tera::new();
+        // Tera's `range`, bounded by the page's time budget (see `crate::budget`).
+        tera.register_function("range", crate::budget::range);
         tera.autoescape_on([".html", ".xml"]);
         tera.set_escape_fn(escape_html);
         // Compile one by one first, so that each syntax error is reported with its file.
@@ -112,11 +107,33 @@ impl Templates {
         ctx.insert("kbgen_version", env!("CARGO_PKG_VERSION"));
     }
 
-    /// Renders one page.
+    /// Renders one page, within the budget of [`crate::budget`].
     pub fn render(&self, name: &str, ctx: &Context) -> Result<String, Diagnostic> {
-        self.tera
-            .render(name, ctx)
-            .map_err(|e| template_diagnostic(&e, name, &self.overridden))
+        let page = crate::budget::Page::start(&template_file(name, &self.overridden));
+        let mut out = crate::budget::PageWriter::new(&page);
+        let rendered = self.tera.render_to(name, ctx, &mut out);
+        if let Some(exceeded) = out.exceeded {
+            let file = template_file(name, &self.overridden);
+            return Err(Diagnostic::error(
+                file,
+                "template-budget",
+                exceeded.message(),
+            ));
+        }
+        if let Err(e) = rendered {
+            let mut d = template_diagnostic(&e, name, &self.overridden);
+            if crate::budget::past_deadline() {
+                d.rule = "template-budget";
+                d.message = crate::budget::Exceeded::Time.message();
+            }
+            return Err(d);
+        }
+        drop(page);
+        // Tera writes only `str`s.
+        String::from_utf8(out.bytes).map_err(|e| {
+            let file = template_file(name, &self.overridden);
+            Diagnostic::error(file, "template", format!("the page is not UTF-8: {e}"))
+        })
     }
 }
 
@@ -142,6 +159,15 @@ fn escape_html(input: &str, out: &mut dyn std::io::Write) -> std::io::Result<()>
     out.write_all(&bytes[start..])
 }
 
+/// A template as diagnostics name it: the site's file, or the built-in one.
+fn template_file(name: &str, overridden: &HashSet<String>) -> String {
+    if overridden.contains(name) {
+        format!("templates/{name}")
+    } else {
+        format!("(built-in) templates/{name}")
+    }
+}
+
 fn template_diagnostic(
     e: &tera::Error,
     fallback: &str,
@@ -163,11 +189,7 @@ fn template_diagnostic(
         }
         _ => (fallback.to_owned(), e.to_string(), None, None),
     };
-    let file = if overridden.contains(&name) {
-        format!("templates/{name}")
-    } else {
-        format!("(built-in) templates/{name}")
-    };
+    let file = template_file(&name, overridden);
     let mut d = Diagnostic::error(file, "template", format!("template error: {message}"));
     if let (Some(l), Some(c)) = (line, column) {
         d = d.at(l as u32, c as u32);

@@ -11,6 +11,7 @@
 //! errors replaces every HTML page with a page that lists the diagnostics, and
 //! the server keeps watching; the next good save recovers.
 
+mod conn;
 mod path;
 mod snapshot;
 mod watch;
@@ -35,7 +36,7 @@ use crate::config::CONFIG_FILE;
 pub use path::site_path;
 use snapshot::{RELOAD_EVENTS_PATH, RELOAD_JS, RELOAD_JS_PATH, Snapshot};
 
-/// The default address, as the contract says: `127.0.0.1:1111`.
+/// The default port: `kbgen serve` listens on `127.0.0.1:1111` unless told otherwise.
 pub const DEFAULT_PORT: u16 = 1111;
 
 /// What `kbgen serve` was asked to do.
@@ -123,7 +124,7 @@ async fn serve(root: PathBuf, opts: ServeOptions) -> Result<(), String> {
     );
     let app = router(shared);
     tokio::select! {
-        result = axum::serve(listener, app) => result.map_err(|e| format!("the server stopped: {e}")),
+        result = conn::serve(listener, app) => result.map_err(|e| format!("the server stopped: {e}")),
         _ = tokio::signal::ctrl_c() => {
             eprintln!("Stopped.");
             Ok(())

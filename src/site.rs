@@ -248,6 +248,9 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary, Report> {
         r.push(d);
         r
     };
+    // Held until the new output is in place: a second build into the same folder stops here
+    // with a message instead of sharing the staging folder with this one.
+    let _lock = lock_output(&output).map_err(fail)?;
     check_output_folder(root, &output, opts.force).map_err(fail)?;
 
     // In a large site the bodies are left in their files and read back per page: at
@@ -264,6 +267,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary, Report> {
     let staging = sibling(&output, "tmp");
     remove_if_exists(&staging).map_err(|e| fail(io_diag(&staging, e)))?;
     std::fs::create_dir_all(&staging).map_err(|e| fail(io_diag(&staging, e)))?;
+    crate::budget::cleanup_on_runaway(staging.clone());
     let written = {
         let sink = DiskSink {
             dir: &staging,
@@ -280,6 +284,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary, Report> {
             return Err(r);
         }
     };
+    crate::budget::forget_cleanup(&staging);
     timed("swap in", || swap_in(&staging, &output)).map_err(|e| {
         let _ = std::fs::remove_dir_all(&staging);
         fail(io_diag(&output, e))
@@ -664,30 +669,28 @@ type Put<'a> = dyn Fn(&str, &[u8]) -> Result<(), Diagnostic> + Sync + 'a;
 
 fn copy_static(root: &Path, put: &Put<'_>) -> Vec<Diagnostic> {
     let dir = root.join("static");
-    if !dir.is_dir() {
-        return Vec::new();
-    }
-    let files: Vec<PathBuf> = walkdir::WalkDir::new(&dir)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file())
-        .map(|e| e.into_path())
-        .collect();
-    files
-        .par_iter()
-        .filter_map(|path| {
-            let rel = load::rel_path(&dir, path);
-            match std::fs::read(path) {
-                Ok(bytes) => put(&rel, &bytes).err(),
-                Err(e) => Some(Diagnostic::error(
-                    format!("static/{rel}"),
-                    "io",
-                    format!("cannot read: {e}"),
-                )),
-            }
-        })
-        .collect()
+    let (files, mut errors) = crate::confine::Fence::new(root).files_under(&dir, "static");
+    errors.par_extend(files.par_iter().filter_map(|path| {
+        let rel = load::rel_path(&dir, path);
+        let read = || -> io::Result<Vec<u8>> {
+            let mut bytes = Vec::new();
+            io::Read::read_to_end(
+                &mut crate::confine::open_regular(path, &rel)
+                    .map_err(|d| io::Error::other(d.message))?,
+                &mut bytes,
+            )?;
+            Ok(bytes)
+        };
+        match read() {
+            Ok(bytes) => put(&rel, &bytes).err(),
+            Err(e) => Some(Diagnostic::error(
+                format!("static/{rel}"),
+                "io",
+                format!("cannot read: {e}"),
+            )),
+        }
+    }));
+    errors
 }
 
 /// Refuses output folders that would destroy something kbgen did not write.
@@ -770,9 +773,50 @@ fn remove_if_exists(path: &Path) -> io::Result<()> {
     }
 }
 
+/// Takes the lock file beside `output` (`.public.kbgen-lock`), made if missing, for as long
+/// as the returned file is open. The operating system lets go of it when the process ends,
+/// however it ends, so a killed build never leaves a stale lock.
+fn lock_output(output: &Path) -> Result<std::fs::File, Diagnostic> {
+    let path = sibling(output, "lock");
+    let diag = |e: io::Error| io_diag(&path, e);
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).map_err(diag)?;
+    }
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .map_err(diag)?;
+    match file.try_lock() {
+        Ok(()) => Ok(file),
+        Err(std::fs::TryLockError::WouldBlock) => Err(Diagnostic::error(
+            output.display().to_string(),
+            "output-locked",
+            format!(
+                "another kbgen build is writing this folder now (it holds {}); wait for it to finish, or build into another --output",
+                path.display()
+            ),
+        )),
+        Err(std::fs::TryLockError::Error(e)) => Err(diag(e)),
+    }
+}
+
 /// Puts `staging` where `output` is; the old output is removed only after the swap.
+///
+/// Where the operating system can exchange two paths in one step (Linux's `renameat2` with
+/// `RENAME_EXCHANGE`, macOS's `renameatx_np` with `RENAME_SWAP`), the output path holds the
+/// old site or the new one at every instant, whenever the process is stopped. Elsewhere,
+/// or on a file system that refuses the exchange, the old output is renamed aside first: a
+/// stop between the two renames leaves it at `.public.kbgen-old`.
 fn swap_in(staging: &Path, output: &Path) -> io::Result<()> {
     if output.exists() {
+        match exchange(staging, output) {
+            // `staging` now holds the old output.
+            Ok(true) => return remove_if_exists(staging),
+            Ok(false) => {}
+            Err(e) => return Err(e),
+        }
         let old = sibling(output, "old");
         remove_if_exists(&old)?;
         std::fs::rename(output, &old)?;
@@ -787,6 +831,31 @@ fn swap_in(staging: &Path, output: &Path) -> io::Result<()> {
         }
         std::fs::rename(staging, output)
     }
+}
+
+/// Exchanges two paths atomically; `false` where this system or file system cannot.
+#[cfg(any(target_os = "linux", target_os = "android", target_os = "macos"))]
+fn exchange(a: &Path, b: &Path) -> io::Result<bool> {
+    use rustix::fs::{CWD, RenameFlags, renameat_with};
+    match renameat_with(CWD, a, CWD, b, RenameFlags::EXCHANGE) {
+        Ok(()) => Ok(true),
+        Err(e)
+            if [
+                rustix::io::Errno::INVAL,
+                rustix::io::Errno::NOSYS,
+                rustix::io::Errno::OPNOTSUPP,
+            ]
+            .contains(&e) =>
+        {
+            Ok(false)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[cfg(not(any(target_os = "linux", target_os = "android", target_os = "macos")))]
+fn exchange(_: &Path, _: &Path) -> io::Result<bool> {
+    Ok(false)
 }
 
 fn io_diag(path: &Path, e: io::Error) -> Diagnostic {
@@ -858,6 +927,49 @@ mod tests {
         let small = &cards[..3];
         let got = platform_neighbours(small, small[1].title, small[1].id);
         assert_eq!(got.len(), 2);
+    }
+
+    /// While builds replace the output again and again, a reader of the output path always
+    /// finds a whole site there: the old one or the new one, never none.
+    #[test]
+    fn the_output_path_is_never_empty_during_a_swap() {
+        let tmp = tempfile::tempdir().unwrap();
+        let output = tmp.path().join("public");
+        std::fs::create_dir(&output).unwrap();
+        std::fs::write(output.join("index.html"), "0").unwrap();
+        let done = std::sync::atomic::AtomicBool::new(false);
+        let (missing, looks) = std::thread::scope(|s| {
+            let watcher = s.spawn(|| {
+                let (mut missing, mut looks) = (0u32, 0u32);
+                while !done.load(std::sync::atomic::Ordering::Relaxed) {
+                    looks += 1;
+                    if std::fs::symlink_metadata(&output).is_err()
+                        || !output.join("index.html").exists()
+                    {
+                        missing += 1;
+                    }
+                }
+                (missing, looks)
+            });
+            for i in 1..=3000 {
+                let staging = sibling(&output, "tmp");
+                std::fs::create_dir(&staging).unwrap();
+                std::fs::write(staging.join("index.html"), i.to_string()).unwrap();
+                swap_in(&staging, &output).unwrap();
+                assert!(!staging.exists(), "the old output is removed");
+            }
+            done.store(true, std::sync::atomic::Ordering::Relaxed);
+            watcher.join().unwrap()
+        });
+        assert_eq!(
+            std::fs::read_to_string(output.join("index.html")).unwrap(),
+            "3000"
+        );
+        assert!(looks > 1000, "the watcher looked only {looks} times");
+        assert_eq!(
+            missing, 0,
+            "the output was missing {missing} of {looks} times"
+        );
     }
 
     #[test]

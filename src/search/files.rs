@@ -40,15 +40,14 @@ fn clip(s: &str) -> String {
     }
 }
 
-/// `s` as a JSON string.
+/// `s` as a JSON string, with markup escaped (see [`crate::json`]).
 fn push_str(out: &mut Vec<u8>, s: &str) {
-    if s.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\') {
+    if crate::json::is_plain(s) {
         out.push(b'"');
         out.extend_from_slice(s.as_bytes());
         out.push(b'"');
     } else {
-        let json = serde_json::to_string(s).unwrap_or_else(|_| "\"\"".to_string());
-        out.extend_from_slice(json.as_bytes());
+        out.extend_from_slice(crate::json::to_string(s).as_bytes());
     }
 }
 

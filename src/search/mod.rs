@@ -28,7 +28,7 @@ mod site;
 mod terms;
 
 pub use normalize::tokens;
-pub use site::{Match, docs, lookup_matches};
+pub use site::{MAX_QUERY_BYTES, Match, capped_query, docs, lookup_matches};
 
 use serde::{Deserialize, Serialize};
 

@@ -4,7 +4,7 @@
 //! integers; the few divisions and products run in the same order in both languages, and final
 //! scores are rounded to 1e-9, so the two rankings are identical.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 
 use super::index::{MAX_SIGS, TitleTerm};
 use super::normalize::{is_placeholder, tokens};
@@ -86,18 +86,22 @@ impl Plan {
 }
 
 /// Distinct words and distinct adjacent word pairs of a query, first occurrence first.
+/// A set remembers what was taken, so a paste of any size takes time in proportion to it.
 pub(crate) fn features(toks: &[String]) -> (Vec<String>, Vec<String>) {
+    let mut seen: HashSet<&str> = HashSet::new();
     let mut words: Vec<String> = Vec::new();
     for t in toks.iter().filter(|t| !is_placeholder(t)) {
-        if !words.contains(t) {
+        if seen.insert(t) {
             words.push(t.clone());
         }
     }
+    let mut seen: HashSet<String> = HashSet::new();
     let mut pairs: Vec<String> = Vec::new();
     for w in toks.windows(2) {
         if !is_placeholder(&w[0]) && !is_placeholder(&w[1]) {
             let p = format!("{} {}", w[0], w[1]);
-            if !pairs.contains(&p) {
+            if !seen.contains(&p) {
+                seen.insert(p.clone());
                 pairs.push(p);
             }
         }

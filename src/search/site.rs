@@ -21,8 +21,25 @@ pub struct Match {
     pub quick_fix: String,
 }
 
-/// Searches a loaded site's entries for `text`, best first.
+/// How much of a paste a lookup reads: 1 MiB, far more than any error and its context, and
+/// a bound on the work a paste of any size can ask for.
+pub const MAX_QUERY_BYTES: usize = 1 << 20;
+
+/// The first [`MAX_QUERY_BYTES`] of `text`, cut at a character boundary.
+pub fn capped_query(text: &str) -> &str {
+    if text.len() <= MAX_QUERY_BYTES {
+        return text;
+    }
+    let mut end = MAX_QUERY_BYTES;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[..end]
+}
+
+/// Searches a loaded site's entries for `text` (its first [`MAX_QUERY_BYTES`]), best first.
 pub fn lookup_matches(site: &Site, text: &str, limit: usize) -> Vec<Match> {
+    let text = capped_query(text);
     let index = Index::for_site_query(site, text);
     index
         .lookup(text, limit)
