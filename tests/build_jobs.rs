@@ -22,9 +22,8 @@ fn build(site: &TempSite, out: &std::path::Path, timings: bool) -> std::process:
 }
 
 #[test]
-fn static_files_win_over_the_search_index_and_the_theme() {
+fn static_files_win_over_the_theme_and_may_not_replace_the_search_index() {
     let site = TempSite::new();
-    site.write("static/search/data/manifest.json", "{\"mine\":true}\n");
     site.write("static/assets/style.css", "/* mine */\n");
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("public");
@@ -32,13 +31,24 @@ fn static_files_win_over_the_search_index_and_the_theme() {
     for _ in 0..3 {
         build(&site, &out, false);
         let read = |rel: &str| std::fs::read_to_string(out.join(rel)).unwrap();
-        assert_eq!(read("search/data/manifest.json"), "{\"mine\":true}\n");
         assert_eq!(read("assets/style.css"), "/* mine */\n");
-        assert!(
-            out.join("search/data/m/0.json").is_file(),
-            "the rest of the search index is still written"
-        );
+        assert!(out.join("search/data/m/0.json").is_file());
     }
+    // The search index is kbgen's: a static file over it is an error at that file.
+    site.write("static/search/data/manifest.json", "{\"mine\":true}\n");
+    let failed = std::process::Command::new(env!("CARGO_BIN_EXE_kbgen"))
+        .args(["build", "--root"])
+        .arg(site.root())
+        .arg("--output")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert_eq!(failed.status.code(), Some(1), "{}", text(&failed));
+    let said = text(&failed);
+    assert!(
+        said.contains("reserved-path") && said.contains("static/search/data/manifest.json"),
+        "{said}"
+    );
 }
 
 #[test]

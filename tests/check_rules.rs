@@ -22,6 +22,11 @@ const RULES: &[&str] = &[
     "missing-platform",
     "bad-extension",
     "io",
+    "outside-site",
+    "not-a-file",
+    "control-character",
+    "reserved-path",
+    "template-budget",
     "stray-file",
     "file-too-large",
     "empty-file",
@@ -64,6 +69,14 @@ fn prepare(name: &str, expected: &Value) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     copy_tree(&invalid().join(name), dir.path());
     std::fs::remove_file(dir.path().join("expected.json")).unwrap();
+    for fifo in expected["fifos"].as_array().into_iter().flatten() {
+        let path = dir.path().join(fifo.as_str().unwrap());
+        let made = std::process::Command::new("mkfifo")
+            .arg(&path)
+            .status()
+            .unwrap();
+        assert!(made.success(), "mkfifo {}", path.display());
+    }
     for g in expected["generate"].as_array().into_iter().flatten() {
         let mut bytes = g["text"].as_str().unwrap().as_bytes().to_vec();
         let size = g["pad_to_bytes"].as_u64().unwrap() as usize;
