@@ -1,10 +1,12 @@
-//! Replays the fuzz target's minimized corpus (`tests/fixtures/fuzz-corpus/`) and
-//! every crash input it found (`tests/fixtures/fuzz-crashes/`) through the same
-//! invariants the fuzzer checks, so a fixed crash stays fixed.
+//! Replays each fuzz target's minimized corpus and every crash input it found
+//! through the same invariants the fuzzer checks, so a fixed crash stays fixed:
+//! `parse_record` from `tests/fixtures/fuzz-corpus/` and `fuzz-crashes/`,
+//! `render_markdown` from `tests/fixtures/fuzz-corpus-markdown/` and
+//! `fuzz-crashes-markdown/`.
 
 mod fuzz_invariants;
 
-use fuzz_invariants::{Outcome, check_record};
+use fuzz_invariants::{Outcome, check_markdown, check_record};
 
 fn inputs(dir: &str) -> Vec<(String, Vec<u8>)> {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -53,6 +55,26 @@ fn fixed_crashes_stay_fixed() {
         if name == "lone-carriage-returns" {
             // Lone CRs are line breaks: the entry parses, positions within the file.
             assert_eq!(outcome, Outcome::Parsed, "{name}");
+        }
+    }
+}
+
+#[test]
+fn the_markdown_corpus_keeps_its_invariants() {
+    let corpus = inputs("fuzz-corpus-markdown");
+    assert!(corpus.len() > 100, "the corpus is there");
+    for (name, data) in &corpus {
+        if std::panic::catch_unwind(|| check_markdown(data)).is_err() {
+            panic!("corpus input {name} broke an invariant");
+        }
+    }
+}
+
+#[test]
+fn fixed_markdown_crashes_stay_fixed() {
+    for (name, data) in inputs("fuzz-crashes-markdown") {
+        if std::panic::catch_unwind(|| check_markdown(&data)).is_err() {
+            panic!("crash input {name} broke an invariant again");
         }
     }
 }

@@ -1,11 +1,23 @@
-//! What must hold for any input to the record parser, shared by the cargo-fuzz
-//! target (`fuzz/fuzz_targets/parse_record.rs`) and the regression test that
-//! replays its corpus and crash inputs (`tests/fuzz_regressions.rs`).
+//! What must hold for any input to the record parser and to the Markdown
+//! renderer, shared by the cargo-fuzz targets (`fuzz/fuzz_targets/`) and the
+//! regression test that replays their corpora and crash inputs
+//! (`tests/fuzz_regressions.rs`).
 //!
-//! The first byte picks the form (`.md` entry, `.yaml` entry, `kbgen.yaml`),
-//! the rest is the file. Parsing returns Ok or diagnostics that name the file,
-//! every line it reports is a line of the file, and the prose and link scanners
-//! of `kbgen check` map every finding back to a line of the file too.
+//! Record parser: the first byte picks the form (`.md` entry, `.yaml` entry,
+//! `kbgen.yaml`), the rest is the file. Parsing returns Ok or diagnostics that
+//! name the file, every line it reports is a line of the file, and the prose and
+//! link scanners of `kbgen check` map every finding back to a line of the file too.
+//!
+//! Markdown renderer: the input is one Markdown field, as a stranger could write
+//! it and a record accepts. Whatever it holds, the HTML passes the hostile-HTML scan
+//! (`tests/common/html_scan.rs`, the same one the site tests run over built
+//! pages), heading ids are unique and none the theme reserves, and rendering
+//! the same field twice gives the same output.
+
+#![allow(dead_code)]
+
+#[path = "../common/html_scan.rs"]
+mod html_scan;
 
 use kbgen::locate::Locator;
 
@@ -82,4 +94,69 @@ pub fn check_record(data: &[u8]) -> Outcome {
             Outcome::Refused(diags.iter().map(|d| d.rule).collect())
         }
     }
+}
+
+/// The places a Markdown field is rendered from: an entry at the site root, and
+/// a page outside any platform under a base path.
+const LINK_CONTEXTS: [kbgen::markdown::LinkContext<'static>; 2] = [
+    kbgen::markdown::LinkContext {
+        platform: "git",
+        base_path: "/",
+    },
+    kbgen::markdown::LinkContext {
+        platform: "",
+        base_path: "/kb/",
+    },
+];
+
+/// Renders one Markdown field, as a block and inline, and asserts the invariants;
+/// panics on a violation. Bytes that are not UTF-8 are decoded lossily, and control
+/// characters that a record refuses (`kbgen::entry::forbidden_control`) are dropped,
+/// since no field that reaches the renderer holds one.
+pub fn check_markdown(data: &[u8]) {
+    let mut md = String::from_utf8_lossy(data).into_owned();
+    let mut buf = [0; 4];
+    md.retain(|c| kbgen::entry::forbidden_control(c.encode_utf8(&mut buf)).is_none());
+    for ctx in LINK_CONTEXTS {
+        let block = kbgen::markdown::render(&md, ctx);
+        let again = kbgen::markdown::render(&md, ctx);
+        assert_eq!(block.html, again.html, "render is deterministic");
+        assert_eq!(block.headings, again.headings, "headings are deterministic");
+        assert_eq!(
+            block.record_links, again.record_links,
+            "links are deterministic"
+        );
+        assert_safe(&block.html, &md, "render");
+        let mut ids = std::collections::HashSet::new();
+        for h in &block.headings {
+            assert!(
+                !kbgen::markdown::RESERVED_IDS.contains(&h.id.as_str()),
+                "heading id {:?} is reserved, from {md:?}",
+                h.id
+            );
+            assert!(
+                ids.insert(h.id.as_str()),
+                "heading id {:?} twice, from {md:?}",
+                h.id
+            );
+        }
+
+        let inline = kbgen::markdown::render_inline(&md, ctx);
+        assert_eq!(inline, kbgen::markdown::render_inline(&md, ctx));
+        assert_safe(&inline, &md, "render_inline");
+    }
+    let plain = kbgen::markdown::plain_text(&md);
+    assert_eq!(
+        plain,
+        kbgen::markdown::plain_text(&md),
+        "plain_text is deterministic"
+    );
+}
+
+fn assert_safe(html: &str, md: &str, how: &str) {
+    let found = html_scan::violations(how, html);
+    assert!(
+        found.is_empty(),
+        "{how} of {md:?} wrote unsafe HTML: {found:?}\n{html}"
+    );
 }
