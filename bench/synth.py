@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
-# Copied unchanged (apart from these two lines) from ../shared/bench/synth.py, the project's shared
-# synthetic-KB generator, so that bench/run.sh works from a clone without ../shared.
+# The synthetic-KB generator of bench/run.sh and bench/search/ (docs/benchmarks.md, docs/search.md).
+# It reads no file; it writes only under OUTDIR.
 """Writes a synthetic knowledge base of N error entries, the same content in three dialects:
 
-  kbgen  the kbgen site contract (shared/spec/record-format.md)
+  kbgen  the kbgen format (docs/format.md)
   hugo   a Hugo site rendering the same fields with equivalent templates
   zola   a Zola site rendering the same fields with equivalent templates
 

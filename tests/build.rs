@@ -1,4 +1,4 @@
-//! `kbgen build` on the full fixture site: every output the contract names,
+//! `kbgen build` on the full fixture site: every output docs/format.md names,
 //! what the entry page shows and never shows, determinism, and the base path.
 
 mod common;
@@ -17,7 +17,7 @@ fn read(out: &std::path::Path, rel: &str) -> String {
 }
 
 #[test]
-fn writes_every_output_the_contract_names() {
+fn writes_every_output_the_format_names() {
     let (_tmp, out) = build_fixture(&[]);
     for rel in [
         "index.html",

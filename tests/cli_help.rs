@@ -60,7 +60,7 @@ fn every_command_has_help_with_an_example() {
 }
 
 #[test]
-fn serve_help_names_the_contract_defaults() {
+fn serve_help_names_the_documented_defaults() {
     let help = text(&kbgen(&["serve", "--help"]));
     assert!(help.contains("--port <PORT>"), "{help}");
     assert!(help.contains("[default: 1111]"), "{help}");

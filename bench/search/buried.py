@@ -3,7 +3,7 @@
 
 usage: bench/search/buried.py [N] [--work DIR]      (N defaults to 10000)
 
-Makes DIR/buried-N: bench/synth.py's N entries (a copy of shared/bench/synth.py) plus content/ of this repository, with
+Makes DIR/buried-N: bench/synth.py's N entries plus content/ of this repository, with
 the categories of both kbgen.yaml files; builds it with the release kbgen; then runs
 tests/search/kb-queries.json through `kbgen lookup`'s index (the ignored cargo test
 kb_query_set_recall_buried) and through the browser's search.js (bench/search/measure.mjs).

@@ -3,7 +3,7 @@
 
 usage: bench/search/scale.py N [N...] [--work DIR] [--no-build]   (e.g. 1000 10000 100000)
 
-For each N: writes shared/bench/synth.py's site (kept between runs), builds it with the
+For each N: writes bench/synth.py's site (kept between runs), builds it with the
 release `kbgen build` (wall time and peak RSS from /usr/bin/time), times Index::new and
 static_files alone (the ignored cargo test search_scale), makes pasted and typed queries of
 six kinds from sampled entries, and runs bench/search/measure.mjs: the real search.js over

@@ -1,4 +1,4 @@
-"""Synthetic sites for the search benchmarks: shared/bench/synth.py's entries, optionally with
+"""Synthetic sites for the search benchmarks: bench/synth.py's entries, optionally with
 this repository's KB copied in ("buried"). Imported by scale.py and buried.py."""
 import importlib.util
 import os
@@ -8,17 +8,16 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
 SYNTH_CANDIDATES = [
     os.environ.get("KBGEN_SYNTH", ""),
-    # The copy kept in this repository (bench/run.sh uses it too), so a clone needs nothing else.
+    # The generator bench/run.sh uses too.
     os.path.join(REPO, "bench", "synth.py"),
-    os.path.join(REPO, "..", "shared", "bench", "synth.py"),
 ]
 
 
 def synth():
-    """bench/synth.py (a copy of shared/bench/synth.py) as a module; KBGEN_SYNTH overrides it."""
+    """bench/synth.py as a module; KBGEN_SYNTH names another generator to use instead."""
     path = next((p for p in SYNTH_CANDIDATES if p and os.path.exists(p)), None)
     if path is None:
-        raise SystemExit("synth.py not found: set KBGEN_SYNTH to a copy of shared/bench/synth.py")
+        raise SystemExit("synth.py not found: bench/synth.py is missing and KBGEN_SYNTH is not set")
     spec = importlib.util.spec_from_file_location("synth", path)
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)
