@@ -8,23 +8,23 @@
 pub const BUILTIN: &[(&str, &[u8])] = &[
     (
         "assets/style.css",
-        include_bytes!("../static/assets/style.css"),
+        include_bytes!("../theme/static/assets/style.css"),
     ),
     (
         "assets/kbgen.js",
-        include_bytes!("../static/assets/kbgen.js"),
+        include_bytes!("../theme/static/assets/kbgen.js"),
     ),
     (
         "assets/search.js",
-        include_bytes!("../static/assets/search.js"),
+        include_bytes!("../theme/static/assets/search.js"),
     ),
     (
         "assets/search-tokens.js",
-        include_bytes!("../static/assets/search-tokens.js"),
+        include_bytes!("../theme/static/assets/search-tokens.js"),
     ),
     (
         "assets/search-ui.js",
-        include_bytes!("../static/assets/search-ui.js"),
+        include_bytes!("../theme/static/assets/search-ui.js"),
     ),
-    ("favicon.svg", include_bytes!("../static/favicon.svg")),
+    ("favicon.svg", include_bytes!("../theme/static/favicon.svg")),
 ];

@@ -20,16 +20,16 @@ use crate::markdown::{self, Heading, LinkContext};
 
 /// The built-in templates, by file name.
 pub const BUILTIN_TEMPLATES: &[(&str, &str)] = &[
-    ("base.html", include_str!("../templates/base.html")),
-    ("index.html", include_str!("../templates/index.html")),
-    ("entry.html", include_str!("../templates/entry.html")),
-    ("platform.html", include_str!("../templates/platform.html")),
-    ("category.html", include_str!("../templates/category.html")),
-    ("search.html", include_str!("../templates/search.html")),
-    ("404.html", include_str!("../templates/404.html")),
+    ("base.html", include_str!("../theme/templates/base.html")),
+    ("index.html", include_str!("../theme/templates/index.html")),
+    ("entry.html", include_str!("../theme/templates/entry.html")),
+    ("platform.html", include_str!("../theme/templates/platform.html")),
+    ("category.html", include_str!("../theme/templates/category.html")),
+    ("search.html", include_str!("../theme/templates/search.html")),
+    ("404.html", include_str!("../theme/templates/404.html")),
     (
         "partials/entry-list.html",
-        include_str!("../templates/partials/entry-list.html"),
+        include_str!("../theme/templates/partials/entry-list.html"),
     ),
 ];
 

@@ -1,4 +1,4 @@
-// Runs the site's own search code (static/assets/search.js) over a built static index, as a
+// Runs the site's own search code (theme/static/assets/search.js) over a built static index, as a
 // cold browser would: per query, the gzipped bytes and requests of the scripts, the manifest,
 // the shards and the result metadata, the sequential rounds, and whether the expected entry
 // ranks first. Reading the files from disk is not timed: `ms` is the time from "the files have
@@ -10,7 +10,7 @@ import { readFileSync } from "node:fs";
 import { gzipSync } from "node:zlib";
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
-import { search } from "../../static/assets/search.js";
+import { search } from "../../theme/static/assets/search.js";
 
 const [site, queriesFile, flag] = process.argv.slice(2);
 const assets = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "static", "assets");

@@ -3,7 +3,7 @@
 //!
 //! Every step has a fast path for text that does not need it (no `\`, no `&`, no ANSI code,
 //! already NFKC); the fast path returns the input unchanged, which is what the full step would
-//! return. `static/assets/search-tokens.js` implements the full steps (`decodeEscapes`, `stripAnsi`,
+//! return. `theme/static/assets/search-tokens.js` implements the full steps (`decodeEscapes`, `stripAnsi`,
 //! `fold`, `stripPrefixes`); `tests/search/normalize.json` holds both to the same output.
 
 use std::borrow::Cow;

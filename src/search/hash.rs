@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 use std::hash::{BuildHasher, BuildHasherDefault, Hasher};
 
-/// FNV-1a over UTF-8: `fnv1a` in `static/assets/search.js`.
+/// FNV-1a over UTF-8: `fnv1a` in `theme/static/assets/search.js`.
 pub(crate) fn fnv1a(s: &str) -> u32 {
     fnv1a_bytes(0x811c_9dc5, s.as_bytes())
 }

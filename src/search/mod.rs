@@ -7,7 +7,7 @@
 //! capped to the best [`KW_CAP`] entries per word, plus prefixes of words for the last word
 //! typed) and *title postings* (the entries whose title or platform name has a word).
 //! [`static_files`] writes the same index as a manifest plus hash-sharded JSON files that
-//! `static/assets/search.js` fetches on demand; [`Index::lookup`] scores in memory with the
+//! `theme/static/assets/search.js` fetches on demand; [`Index::lookup`] scores in memory with the
 //! same integer data and the same formulas, so both rank identically (see `tests/search/`).
 //!
 //! Scoring a signature: how much of it the query holds (IDF-weighted recall of its words), how

@@ -8,7 +8,7 @@
 //! numbers, hex ids and versions become placeholders too. CJK runs become character bigrams.
 //! Placeholders keep word order visible but never score.
 //!
-//! `static/assets/search-tokens.js` implements the same steps line for line; the shared vectors in
+//! `theme/static/assets/search-tokens.js` implements the same steps line for line; the shared vectors in
 //! `tests/search/normalize.json` hold both to it.
 
 use super::clean::{clean, is_cjk, is_space, is_word, strip_prefixes};

@@ -1,6 +1,6 @@
 //! Query plan and scoring: which index keys a query needs, and how their postings rank entries.
 //!
-//! `static/assets/search.js` mirrors this file function for function. Every sum here is over
+//! `theme/static/assets/search.js` mirrors this file function for function. Every sum here is over
 //! integers; the few divisions and products run in the same order in both languages, and final
 //! scores are rounded to 1e-9, so the two rankings are identical.
 

@@ -3,7 +3,7 @@
 //! placeholders (`<email>`, `<path>`, ...), so the user's own values never decide a match.
 //!
 //! Mirrored by `isEmail`, `isDate`, `isTime`, `isIp`, `isPath` and `isUuid` in
-//! `static/assets/search-tokens.js`.
+//! `theme/static/assets/search-tokens.js`.
 
 use super::clean::{is_word, starts_with};
 

@@ -1,5 +1,5 @@
 // The KB query set (tests/search/kb-queries.json) through the browser's code path: the real
-// static/assets/search.js over the static index that `kbgen build` writes for this repository's
+// theme/static/assets/search.js over the static index that `kbgen build` writes for this repository's
 // own KB. Each ranking must equal `kbgen lookup --format json` on the same text, and recall@1
 // must meet the same targets as tests/search_kb.rs.
 //
@@ -13,7 +13,7 @@ import { tmpdir } from "node:os";
 import { fileURLToPath } from "node:url";
 import { dirname, join } from "node:path";
 
-import { search } from "../../static/assets/search.js";
+import { search } from "../../theme/static/assets/search.js";
 
 const repo = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const queries = JSON.parse(readFileSync(join(repo, "tests", "search", "kb-queries.json"), "utf8"));

@@ -1,4 +1,4 @@
-// The shared search vectors (tests/search/*.json), run against static/assets/search.js.
+// The shared search vectors (tests/search/*.json), run against theme/static/assets/search.js.
 // The Rust side runs the same files in tests/search_vectors.rs; both must agree exactly.
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -6,7 +6,7 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { dirname, join } from "node:path";
 
-import { tokens, fnv1a, search, plan } from "../../static/assets/search.js";
+import { tokens, fnv1a, search, plan } from "../../theme/static/assets/search.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const data = join(here, "..", "search");
