@@ -1,43 +1,34 @@
 //! kbgen: a static-site generator for troubleshooting knowledge bases.
 //!
-//! The pipeline runs one way: [`load`] reads `kbgen.yaml`, the platforms and the
-//! entries into a [`Site`], collecting every problem into a [`Report`];
-//! [`check`] adds the site-wide rules (links between entries in [`links`]);
-//! [`quality`] holds the content warnings only `kbgen check` reports; [`render`]
-//! turns the site into pages with Tera; [`site`] orchestrates it all and swaps
-//! the output in atomically.
-//! `kbgen serve` and `kbgen lookup` reuse the same stages.
+//! The pipeline runs one way, and so do the imports: each folder uses only those above
+//! it in this list (ARCHITECTURE.md draws it).
+//!
+//! - [`util`]: the ground floor (escaping, JSON, text rules, dates, URLs).
+//! - [`diagnostic`]: problems, collected into a [`Report`], and how they are printed.
+//! - [`model`]: a validated [`Entry`] and where its fields were written.
+//! - [`load`]: `kbgen.yaml`, platforms and records from disk into a [`Site`].
+//! - [`output`]: where files go (disk, memory, nowhere) and the atomic swap.
+//! - [`render`]: Markdown to safe HTML, the templates and every page.
+//! - [`check`]: the site-wide rules and the content-quality warnings.
+//! - [`search`]: the search index, for the site and for `kbgen lookup`.
+//! - [`site`]: orchestration of `build` and `check`.
+//! - [`serve`]: the preview server.
+//! - [`cli`]: the command line.
 
-pub mod aids;
-pub mod assets;
-pub mod budget;
 pub mod check;
-pub mod config;
-pub mod confine;
+pub mod cli;
 pub mod diagnostic;
-pub mod entry;
-pub mod feeds;
-pub mod highlight;
-pub mod json;
-pub mod jsonld;
-pub mod links;
 pub mod load;
-pub mod locate;
-pub mod markdown;
-pub mod positions;
-pub mod prose;
-pub mod quality;
+pub mod model;
+pub mod output;
 pub mod render;
-pub mod scaffold;
-pub mod schema;
 pub mod search;
 pub mod serve;
 pub mod site;
-pub mod url;
-pub mod yaml;
+pub mod util;
 
-pub use config::Config;
 pub use diagnostic::{Diagnostic, Format, Report, Severity};
-pub use entry::Entry;
+pub use load::config::Config;
 pub use load::{LoadOptions, Site, load};
+pub use model::Entry;
 pub use site::{BuildOptions, BuildSummary, build};

@@ -32,7 +32,7 @@ use axum::routing::get;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 
-use crate::config::CONFIG_FILE;
+use crate::load::config::CONFIG_FILE;
 pub use path::site_path;
 use snapshot::{RELOAD_EVENTS_PATH, RELOAD_JS, RELOAD_JS_PATH, Snapshot};
 

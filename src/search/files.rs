@@ -40,14 +40,14 @@ fn clip(s: &str) -> String {
     }
 }
 
-/// `s` as a JSON string, with markup escaped (see [`crate::json`]).
+/// `s` as a JSON string, with markup escaped (see [`crate::util::json`]).
 fn push_str(out: &mut Vec<u8>, s: &str) {
-    if crate::json::is_plain(s) {
+    if crate::util::json::is_plain(s) {
         out.push(b'"');
         out.extend_from_slice(s.as_bytes());
         out.push(b'"');
     } else {
-        out.extend_from_slice(crate::json::to_string(s).as_bytes());
+        out.extend_from_slice(crate::util::json::to_string(s).as_bytes());
     }
 }
 

@@ -2,9 +2,9 @@
 
 use std::borrow::Cow;
 
-use crate::entry::Entry;
 use crate::load::Site;
-use crate::markdown::plain_text;
+use crate::model::Entry;
+use crate::render::markdown::plain_text;
 
 use super::index::Source;
 use super::{Doc, Index};

@@ -13,7 +13,8 @@ use std::time::Instant;
 use axum::body::Bytes;
 
 use crate::diagnostic::Report;
-use crate::site::{self, MemorySink};
+use crate::output::MemorySink;
+use crate::site;
 
 /// Where the live-reload script is served.
 pub const RELOAD_JS_PATH: &str = "/__kbgen/livereload.js";
@@ -150,7 +151,7 @@ fn error_page(report: &Report, text: &str, version: u64) -> Bytes {
          </style>\n</head>\n<body>\n<h1>{title}</h1>\n\
          <p>kbgen serve is still running and watching your files: fix the problems below and save; this page reloads by itself.</p>\n\
          <pre>{}</pre>\n</body>\n</html>\n",
-        crate::feeds::xml_escape(text)
+        crate::util::escape::xml(text)
     );
     inject(html.as_bytes(), version)
 }

@@ -18,7 +18,7 @@ use notify_debouncer_mini::notify::event::{AccessKind, AccessMode, MetadataKind,
 use notify_debouncer_mini::notify::{self, EventHandler, EventKind, RecursiveMode, Watcher};
 use notify_debouncer_mini::{Config, DebounceEventResult, Debouncer, new_debouncer_opt};
 
-use crate::config::CONFIG_FILE;
+use crate::load::config::CONFIG_FILE;
 
 /// The folders under the root that a build reads.
 pub const WATCHED_DIRS: [&str; 3] = ["content", "templates", "static"];
@@ -147,7 +147,7 @@ pub fn relevant(root: &Path, path: &Path) -> Option<String> {
     if !path.starts_with(root) {
         return None;
     }
-    let rel = crate::load::rel_path(root, path);
+    let rel = crate::load::files::rel_path(root, path);
     let first = rel.split('/').next().unwrap_or("");
     (rel == CONFIG_FILE || WATCHED_DIRS.contains(&first)).then_some(rel)
 }

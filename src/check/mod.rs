@@ -6,6 +6,11 @@
 //! [`crate::links`]). Per-file rules live in the loader; the content-quality
 //! warnings that only `kbgen check` reports live in [`crate::quality`].
 
+pub mod links;
+pub mod prose;
+pub mod quality;
+pub mod sample;
+
 use std::collections::HashSet;
 
 use crate::diagnostic::{Diagnostic, Report};
@@ -15,7 +20,7 @@ use crate::load::Site;
 /// as existing ids, so that a draft can be linked before it is published; so do
 /// entries that failed to parse, whose own errors are already reported.
 pub fn errors(site: &Site, report: &mut Report) {
-    crate::links::check(site, report);
+    crate::check::links::check(site, report);
     reserved_paths(site, report);
     let all_ids: HashSet<&str> = site
         .entries
@@ -79,7 +84,7 @@ pub const RESERVED_FILES: &[&str] = &[
     "404.html",
     "sitemap.xml",
     "atom.xml",
-    crate::site::MARKER,
+    crate::output::MARKER,
 ];
 
 /// Whether a file of a site's `static/` at `path` would replace a page or data file that
@@ -118,10 +123,10 @@ fn reserved_paths(site: &Site, report: &mut Report) {
         }
     }
     let dir = site.root.join("static");
-    let (files, refused) = crate::confine::Fence::new(&site.root).files_under(&dir, "static");
+    let (files, refused) = crate::load::files::Fence::new(&site.root).files_under(&dir, "static");
     report.extend(refused);
     for path in files {
-        let rel = crate::load::rel_path(&dir, &path);
+        let rel = crate::load::files::rel_path(&dir, &path);
         if replaces_output(site, &rel) {
             report.push(Diagnostic::error(
                 format!("static/{rel}"),

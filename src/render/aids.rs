@@ -8,7 +8,7 @@
 
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Tag, TagEnd};
 
-use crate::markdown::Heading;
+use crate::render::markdown::Heading;
 
 /// Heading self-links, highlighted code blocks and named task-list boxes, as HTML events.
 pub fn reading_aids<'a>(events: Vec<Event<'a>>, headings: &[Heading]) -> Vec<Event<'a>> {
@@ -63,7 +63,7 @@ pub fn reading_aids<'a>(events: Vec<Event<'a>>, headings: &[Heading]) -> Vec<Eve
 /// The "#" link after a heading; screen readers hear where it points instead of "#".
 pub fn anchor(id: &str, text: &str) -> String {
     let mut label = String::new();
-    crate::highlight::escape_into(&mut label, text);
+    crate::util::escape::text_into(&mut label, text);
     format!(
         "<a class=\"anchor\" href=\"#{id}\"><span aria-hidden=\"true\">#</span><span class=\"visually-hidden\">Link to this section: {label}</span></a>"
     )
@@ -83,14 +83,14 @@ fn code_block(lang: &str, text: &str) -> String {
         html.push('"');
     }
     html.push('>');
-    html.push_str(&crate::highlight::highlight(lang, text));
+    html.push_str(&crate::render::highlight::highlight(lang, text));
     html.push_str("</code></pre>\n");
     html
 }
 
 #[cfg(test)]
 mod tests {
-    use crate::markdown::{LinkContext, render, sanitize};
+    use crate::render::markdown::{LinkContext, render, sanitize};
 
     const CTX: LinkContext<'static> = LinkContext {
         platform: "git",

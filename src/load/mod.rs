@@ -5,6 +5,12 @@
 //! and the site is returned with whatever parsed cleanly so that site-wide rules
 //! can still run over it.
 
+pub mod config;
+pub mod files;
+pub mod locate;
+pub mod record;
+pub mod yaml;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -12,10 +18,13 @@ use rayon::prelude::*;
 use schemars::JsonSchema;
 use serde::Deserialize;
 
-use crate::config::{CONFIG_FILE, Config};
 use crate::diagnostic::{Diagnostic, Report};
-use crate::entry::{self, BodySpan, Entry, is_slug};
-use crate::yaml::{self, MAX_FILE_BYTES, Spanned};
+use crate::load::config::{CONFIG_FILE, Config};
+use crate::load::files::{read_limited, rel_path};
+use crate::load::yaml::Spanned;
+use crate::model::BodySpan;
+use crate::model::Entry;
+use crate::util::text::is_slug;
 
 /// The file that makes a folder under `content/` a platform.
 pub const PLATFORM_FILE: &str = "_platform.yaml";
@@ -125,7 +134,7 @@ impl Site {
         }
         // The file was read once, within the size limit; its length is checked below.
         let bytes = std::fs::read(&path).map_err(io)?;
-        let mut text = entry::decode(&bytes, &e.file).map_err(|d| *d)?;
+        let mut text = crate::load::record::decode(&bytes, &e.file).map_err(|d| *d)?;
         let (start, end) = (span.start as usize, span.end as usize);
         if text.len() != span.text_len as usize || text.get(start..end).is_none() {
             return Err(changed());
@@ -138,8 +147,8 @@ impl Site {
 }
 
 /// The bytes of `span` in the file at `path`, when the file still has the length it had and
-/// they are what [`entry::decode`] would have made of them
-/// ([`entry::decodes_to_itself`]); `None` when it changed.
+/// they are what [`crate::load::record::decode`] would have made of them
+/// ([`crate::load::record::decodes_to_itself`]); `None` when it changed.
 fn read_span(path: &Path, span: BodySpan) -> std::io::Result<Option<String>> {
     use std::io::{Read, Seek, SeekFrom};
     let mut file = std::fs::File::open(path)?;
@@ -151,7 +160,7 @@ fn read_span(path: &Path, span: BodySpan) -> std::io::Result<Option<String>> {
     file.read_exact(&mut bytes)?;
     Ok(String::from_utf8(bytes)
         .ok()
-        .filter(|text| entry::decodes_to_itself(text)))
+        .filter(|text| crate::load::record::decodes_to_itself(text)))
 }
 
 /// What to load.
@@ -169,57 +178,15 @@ pub struct LoadOptions {
     pub skip_positions: bool,
 }
 
-/// Reads a file as text for a record; refuses huge files before reading them.
-pub fn read_limited(path: &Path, rel: &str) -> Result<Vec<u8>, Box<Diagnostic>> {
-    use std::io::Read;
-    let io = |e: std::io::Error| {
-        Box::new(Diagnostic::error(
-            rel,
-            "io",
-            format!("cannot read the file: {e}"),
-        ))
-    };
-    let too_large = |len: u64| {
-        Box::new(Diagnostic::error(
-            rel,
-            "file-too-large",
-            format!(
-                "the file is {len} bytes; kbgen reads records of at most {MAX_FILE_BYTES} bytes"
-            ),
-        ))
-    };
-    // The length from the open file, not from a second look-up of its path.
-    let mut file = crate::confine::open_regular(path, rel)?;
-    let len = file.metadata().map_err(io)?.len();
-    if len > MAX_FILE_BYTES {
-        return Err(too_large(len));
-    }
-    // Room for the whole file and one byte more: a file of that length takes one read and
-    // the read that finds its end. One that grew since is read up to a byte past the limit.
-    let mut bytes = Vec::with_capacity(len as usize + 1);
-    (&mut file)
-        .take(MAX_FILE_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .map_err(io)?;
-    if bytes.len() as u64 > MAX_FILE_BYTES {
-        return Err(Box::new(Diagnostic::error(
-            rel,
-            "file-too-large",
-            format!("the file grew past {MAX_FILE_BYTES} bytes while kbgen read it"),
-        )));
-    }
-    Ok(bytes)
-}
-
 /// Loads the site under `root`. Returns the site when `kbgen.yaml` was usable,
 /// and every problem found on the way.
 pub fn load(root: &Path, opts: LoadOptions) -> (Option<Site>, Report) {
     let mut report = Report::for_root(root);
     let config = load_config(root, &mut report);
-    let today = entry::today();
+    let today = crate::util::time::today();
 
     let (platform_files, record_files, layout) =
-        crate::site::timed("list content", || list_content(root));
+        crate::util::time::timed("list content", || list_content(root));
     report.extend(layout);
 
     let parsed_platforms: Vec<_> = platform_files
@@ -240,14 +207,14 @@ pub fn load(root: &Path, opts: LoadOptions) -> (Option<Site>, Report) {
         .bodies_in_files_over
         .is_none_or(|n| record_files.len() <= n);
     let parsed: Vec<Result<Entry, Vec<Diagnostic>>> =
-        crate::site::timed("read and parse entries", || {
+        crate::util::time::timed("read and parse entries", || {
             record_files
                 .par_iter()
                 .map(|rec| {
                     let bytes =
                         read_limited(&root.join(&rec.rel), &rec.rel).map_err(|d| vec![*d])?;
                     let parse = || {
-                        entry::parse_with(
+                        crate::load::record::parse_with(
                             &bytes,
                             &rec.rel,
                             &rec.platform,
@@ -257,7 +224,7 @@ pub fn load(root: &Path, opts: LoadOptions) -> (Option<Site>, Report) {
                         )
                     };
                     if opts.skip_positions {
-                        crate::yaml::without_positions(parse)
+                        crate::load::yaml::without_positions(parse)
                     } else {
                         parse()
                     }
@@ -318,11 +285,13 @@ fn load_config(root: &Path, report: &mut Report) -> Option<Config> {
         ));
         return None;
     }
-    if let Some(d) = crate::confine::Fence::new(root).refusal(&path, CONFIG_FILE) {
+    if let Some(d) = crate::load::files::Fence::new(root).refusal(&path, CONFIG_FILE) {
         report.push(d);
         return None;
     }
-    let text = match read_limited(&path, CONFIG_FILE).and_then(|b| entry::decode(&b, CONFIG_FILE)) {
+    let text = match read_limited(&path, CONFIG_FILE)
+        .and_then(|b| crate::load::record::decode(&b, CONFIG_FILE))
+    {
         Ok(t) => t,
         Err(d) => {
             report.push(*d);
@@ -337,11 +306,11 @@ fn load_config(root: &Path, report: &mut Report) -> Option<Config> {
 
 fn load_platform(root: &Path, slug: &str, rel: &str) -> Result<Platform, Vec<Diagnostic>> {
     let path = root.join(rel);
-    if let Some(d) = crate::confine::Fence::new(root).refusal(&path, rel) {
+    if let Some(d) = crate::load::files::Fence::new(root).refusal(&path, rel) {
         return Err(vec![d]);
     }
     let bytes = read_limited(&path, rel).map_err(|d| vec![*d])?;
-    let text = entry::decode(&bytes, rel).map_err(|d| vec![*d])?;
+    let text = crate::load::record::decode(&bytes, rel).map_err(|d| vec![*d])?;
     let raw: RawPlatform = yaml::from_str(&text, rel).map_err(|d| vec![*d])?;
     let mut diags = Vec::new();
     let texts = [
@@ -359,11 +328,15 @@ fn load_platform(root: &Path, slug: &str, rel: &str) -> Result<Platform, Vec<Dia
         ("description", raw.description.as_deref(), None),
     ];
     for (field, value, pos) in texts {
-        if let Some((_, c)) = value.and_then(entry::forbidden_control) {
+        if let Some((_, c)) = value.and_then(crate::util::text::forbidden_control) {
             diags.push(
-                Diagnostic::error(rel, "control-character", entry::control_message(c))
-                    .field(field)
-                    .at_opt(pos),
+                Diagnostic::error(
+                    rel,
+                    "control-character",
+                    crate::util::text::control_message(c),
+                )
+                .field(field)
+                .at_opt(pos),
             );
         }
     }
@@ -376,7 +349,7 @@ fn load_platform(root: &Path, slug: &str, rel: &str) -> Result<Platform, Vec<Dia
         );
     }
     let homepage = match raw.homepage {
-        Some(h) => match entry::check_url(h.value.trim()) {
+        Some(h) => match crate::util::url::check_url(h.value.trim()) {
             Ok(()) => Some(h.value.trim().to_owned()),
             Err(why) => {
                 diags.push(
@@ -424,7 +397,7 @@ fn list_content(root: &Path) -> (Vec<(String, String)>, Vec<RecordFile>, Vec<Dia
         ));
         return (platforms, records, diags);
     }
-    let fence = crate::confine::Fence::new(root);
+    let fence = crate::load::files::Fence::new(root);
     if let Some(d) = fence.refusal(&content, "content") {
         diags.push(d);
         return (platforms, records, diags);
@@ -559,15 +532,6 @@ fn is_hidden(name: &str) -> bool {
     name.starts_with('_') || name.starts_with('.')
 }
 
-/// `root/content/x/y.md` -> `content/x/y.md`.
-pub fn rel_path(root: &Path, path: &Path) -> String {
-    let rel = path.strip_prefix(root).unwrap_or(path);
-    rel.components()
-        .map(|c| c.as_os_str().to_string_lossy())
-        .collect::<Vec<_>>()
-        .join("/")
-}
-
 fn duplicate_ids(entries: &[Entry]) -> Vec<Diagnostic> {
     let mut diags = Vec::new();
     for pair in entries.windows(2) {
@@ -582,27 +546,4 @@ fn duplicate_ids(entries: &[Entry]) -> Vec<Diagnostic> {
         }
     }
     diags
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn read_limited_reads_whole_files_and_refuses_large_ones() {
-        let tmp = tempfile::tempdir().unwrap();
-        let dir = tmp.path();
-        for len in [1usize, 4095, 8192, 8193, 100_000, MAX_FILE_BYTES as usize] {
-            let bytes: Vec<u8> = (0..len).map(|i| b'a' + (i % 26) as u8).collect();
-            let path = dir.join(format!("{len}.md"));
-            std::fs::write(&path, &bytes).unwrap();
-            assert_eq!(read_limited(&path, "x.md").unwrap(), bytes, "{len} bytes");
-        }
-        let path = dir.join("large.md");
-        std::fs::write(&path, vec![b'a'; MAX_FILE_BYTES as usize + 1]).unwrap();
-        let err = read_limited(&path, "x.md").unwrap_err();
-        assert_eq!(err.rule, "file-too-large");
-        let err = read_limited(&dir.join("missing.md"), "x.md").unwrap_err();
-        assert_eq!(err.rule, "io");
-    }
 }

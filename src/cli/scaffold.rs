@@ -13,10 +13,10 @@ use std::path::{Path, PathBuf};
 
 use jiff::civil::Date;
 
-use crate::config::{CONFIG_FILE, Config};
-use crate::entry::is_slug;
+use crate::cli::schema::{self, ENTRY_SCHEMA_LINE, PLATFORM_SCHEMA_LINE};
 use crate::load::PLATFORM_FILE;
-use crate::schema::{self, ENTRY_SCHEMA_LINE, PLATFORM_SCHEMA_LINE};
+use crate::load::config::{CONFIG_FILE, Config};
+use crate::util::text::is_slug;
 
 /// The platform and the example entry that `kbgen init` writes.
 pub const EXAMPLE_PLATFORM: &str = "bash";
@@ -26,28 +26,28 @@ pub const EXAMPLE_SLUG: &str = "command-not-found";
 /// The files `kbgen init` writes (path in the new site, text), before the
 /// `%TITLE%`, `%TODAY%` and `%SCHEMA%` markers are filled in.
 const INIT_FILES: &[(&str, &str)] = &[
-    (CONFIG_FILE, include_str!("../scaffold/kbgen.yaml")),
+    (CONFIG_FILE, include_str!("../../scaffold/kbgen.yaml")),
     (
         "content/bash/_platform.yaml",
-        include_str!("../scaffold/platform.yaml"),
+        include_str!("../../scaffold/platform.yaml"),
     ),
     (
         "content/bash/command-not-found.md",
-        include_str!("../scaffold/entry.md"),
+        include_str!("../../scaffold/entry.md"),
     ),
-    (".gitignore", include_str!("../scaffold/gitignore")),
-    ("README.md", include_str!("../scaffold/README.md")),
+    (".gitignore", include_str!("../../scaffold/gitignore")),
+    ("README.md", include_str!("../../scaffold/README.md")),
     (
         ".github/workflows/ci.yml",
-        include_str!("../scaffold/workflows/ci.yml"),
+        include_str!("../../scaffold/workflows/ci.yml"),
     ),
     (
         ".github/workflows/pages.yml",
-        include_str!("../scaffold/workflows/pages.yml"),
+        include_str!("../../scaffold/workflows/pages.yml"),
     ),
     (
         ".github/PULL_REQUEST_TEMPLATE.md",
-        include_str!("../scaffold/PULL_REQUEST_TEMPLATE.md"),
+        include_str!("../../scaffold/PULL_REQUEST_TEMPLATE.md"),
     ),
 ];
 
@@ -383,7 +383,7 @@ mod tests {
     #[test]
     fn skeleton_parses_and_every_hint_is_marked() {
         let text = skeleton(Some("It's \"quoted\": yes"), day());
-        let e = crate::entry::parse(text.as_bytes(), "content/p/s.md", "p", "s", day())
+        let e = crate::load::record::parse(text.as_bytes(), "content/p/s.md", "p", "s", day())
             .unwrap_or_else(|d| panic!("{d:?}"));
         assert_eq!(e.title, "It's \"quoted\": yes");
         assert_eq!(e.updated, day());
@@ -407,8 +407,8 @@ mod tests {
         }
         assert!(text.starts_with(&format!("---\n{ENTRY_SCHEMA_LINE}\n")));
         let untitled = skeleton(None, day());
-        let e =
-            crate::entry::parse(untitled.as_bytes(), "content/p/s.md", "p", "s", day()).unwrap();
+        let e = crate::load::record::parse(untitled.as_bytes(), "content/p/s.md", "p", "s", day())
+            .unwrap();
         assert!(e.title.starts_with("TODO:"));
     }
 

@@ -6,14 +6,17 @@
 //! resolve it into an [`Entry`] whose every field the renderer can trust. Every
 //! problem found in one file is reported, with the line of the original file.
 
+use crate::model::{BodySpan, Entry, Faq, Source};
+use crate::util::text::{control_message, forbidden_control, is_slug, normalize_newlines};
+use crate::util::time::parse_date;
+use crate::util::url::check_url;
 use jiff::civil::Date;
 use schemars::JsonSchema;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use crate::diagnostic::Diagnostic;
-use crate::positions::{Positions, PositionsBuilder};
-pub use crate::url::check_url;
-use crate::yaml::{self, Spanned};
+use crate::load::yaml::{self, Spanned};
+use crate::model::positions::PositionsBuilder;
 
 /// An entry as written in its file.
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -103,94 +106,6 @@ pub struct RawFaq {
     pub a: Spanned<String>,
 }
 
-/// A link with a title.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
-pub struct Source {
-    pub title: String,
-    pub url: String,
-}
-
-/// One question and its answer (Markdown).
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
-pub struct Faq {
-    pub q: String,
-    pub a: String,
-}
-
-/// A validated entry. Text fields are trimmed; blank list items are gone.
-#[derive(Debug, Clone)]
-pub struct Entry {
-    /// `<platform>/<slug>`, from the path.
-    pub id: String,
-    pub platform: String,
-    pub slug: String,
-    /// Path relative to the site root, e.g. `content/git/foo.md`.
-    pub file: String,
-    pub title: String,
-    pub summary: String,
-    pub signatures: Vec<String>,
-    pub updated: Date,
-    pub tags: Vec<String>,
-    pub quick_fix: Option<String>,
-    pub causes: Vec<String>,
-    pub fixes: Vec<String>,
-    pub checks: Vec<String>,
-    pub steps: Vec<String>,
-    pub prevention: Vec<String>,
-    pub sources: Vec<Source>,
-    pub evidence: Option<String>,
-    pub faq: Vec<Faq>,
-    pub related: Vec<String>,
-    pub draft: bool,
-    /// Markdown; empty when it is left in its file (see [`BodySpan`]): read it with
-    /// [`Site::body`](crate::Site::body).
-    pub body: String,
-    /// Where a `.md` record's body is in its decoded file (see [`BodySpan`]).
-    pub body_span: Option<BodySpan>,
-    /// The line of the original file on which the body starts.
-    pub body_line: u32,
-    /// Where each field was written: `updated`, `causes[2]`, `sources[0].url`, ...
-    pub positions: Positions,
-}
-
-/// Where the (trimmed) body of a `.md` record is in the decoded text of its file, and that
-/// text's length, so that it can be read back after it was let go of.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct BodySpan {
-    pub start: u32,
-    pub end: u32,
-    pub text_len: u32,
-    /// The body is not held in [`Entry::body`] but left in the file.
-    pub released: bool,
-    /// The file's bytes are its decoded text (no byte-order mark, no CR), so the body is at
-    /// the same offsets in the file and a released one can be read back alone.
-    pub verbatim: bool,
-    /// The body has a `[` or a `<`, without which Markdown has no link
-    /// ([`links::may_link`](crate::links::may_link)); the link check reads no other body.
-    pub may_link: bool,
-}
-
-impl Entry {
-    /// Where `field` was written, falling back to the field's own key.
-    pub fn pos(&self, field: &str) -> Option<(u32, u32)> {
-        self.positions.get(field).or_else(|| {
-            let base = field.split(['[', '.']).next()?;
-            self.positions.get(base)
-        })
-    }
-}
-
-/// True for lower-case `[a-z0-9]+(-[a-z0-9]+)*`.
-pub fn is_slug(s: &str) -> bool {
-    !s.is_empty()
-        && s.split('-').all(|part| {
-            !part.is_empty()
-                && part
-                    .bytes()
-                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
-        })
-}
-
 /// Decodes file bytes: refuses NUL bytes and invalid UTF-8, drops a BOM, folds CRLF.
 pub fn decode(bytes: &[u8], file: &str) -> Result<String, Box<Diagnostic>> {
     if bytes.is_empty() || bytes.iter().all(u8::is_ascii_whitespace) {
@@ -233,16 +148,6 @@ pub fn decodes_to_itself(text: &str) -> bool {
     // Two memchr scans of the bytes; a pattern of two chars is matched a char at a time.
     let b = text.as_bytes();
     !b.contains(&0) && !b.contains(&b'\r')
-}
-
-/// Folds CRLF and lone CR line breaks to LF. YAML and CommonMark both count a
-/// lone CR as a line break, so every line number kbgen reports counts them too.
-pub fn normalize_newlines(text: &str) -> std::borrow::Cow<'_, str> {
-    if text.contains('\r') {
-        std::borrow::Cow::Owned(text.replace("\r\n", "\n").replace('\r', "\n"))
-    } else {
-        std::borrow::Cow::Borrowed(text)
-    }
 }
 
 fn byte_pos(bytes: &[u8], i: usize) -> (u32, u32) {
@@ -312,23 +217,6 @@ pub fn split_front_matter<'a>(text: &'a str, file: &str) -> Result<Split<'a>, Bo
     ))
 }
 
-/// The environment variable that pins "today" (`YYYY-MM-DD`), for reproducible
-/// checks and tests; see [`today`].
-pub const TODAY_VAR: &str = "KBGEN_TODAY";
-
-/// Today's date where it is latest on Earth (UTC+14), so no one's "today" is in
-/// the future; or the date in `KBGEN_TODAY` when that holds a valid date.
-pub fn today() -> Date {
-    if let Some(d) = std::env::var(TODAY_VAR)
-        .ok()
-        .and_then(|s| parse_date(&s).ok())
-    {
-        return d;
-    }
-    let tz = jiff::tz::TimeZone::fixed(jiff::tz::offset(14));
-    jiff::Timestamp::now().to_zoned_datetime(tz).date()
-}
-
 /// Parses one record file into an entry.
 ///
 /// `file` is the path relative to the site root, `platform` and `slug` come from it.
@@ -363,7 +251,7 @@ pub fn parse_with(
             text_len: text.len() as u32,
             released: !keep_body,
             verbatim: text.as_bytes() == bytes,
-            may_link: crate::links::may_link(split.body),
+            may_link: crate::check::links::may_link(split.body),
         };
         (split.yaml, split.body, split.body_line, Some(span))
     } else {
@@ -695,46 +583,6 @@ fn resolve(raw: RawEntry, r: Resolve<'_>) -> Result<Entry, Vec<Diagnostic>> {
     })
 }
 
-/// The first character of `s` that no text field may hold, with its byte offset: every
-/// control character but tab and newline. Escape sequences would reach readers' terminals
-/// through `kbgen lookup` and `check`, and the rest have no place in a page.
-pub fn forbidden_control(s: &str) -> Option<(usize, char)> {
-    s.char_indices()
-        .find(|&(_, c)| c.is_control() && c != '\t' && c != '\n')
-}
-
-/// `s` with each character [`forbidden_control`] finds replaced by U+FFFD: for text that
-/// Markdown decodes from character references (`&#x1b;`), which no field check sees.
-pub fn without_controls(s: String) -> String {
-    if forbidden_control(&s).is_none() {
-        return s;
-    }
-    s.chars()
-        .map(|c| {
-            if c.is_control() && c != '\t' && c != '\n' {
-                '\u{fffd}'
-            } else {
-                c
-            }
-        })
-        .collect()
-}
-
-/// The message for a forbidden control character `c` in a text field.
-pub fn control_message(c: char) -> String {
-    let name = match c {
-        '\u{1b}' => " (ESC, which starts terminal escape sequences)",
-        '\u{7}' => " (BEL)",
-        '\r' => " (carriage return)",
-        '\u{9b}' => " (CSI, which starts terminal escape sequences)",
-        _ => "",
-    };
-    format!(
-        "the text holds the control character U+{:04X}{name}; text fields may hold no control characters but tab and newline",
-        u32::from(c)
-    )
-}
-
 /// Every text field of `raw` with its name and position, for the checks that apply to all.
 fn text_fields(raw: &RawEntry) -> Vec<(String, &str, (u32, u32))> {
     let mut out: Vec<(String, &str, (u32, u32))> = Vec::new();
@@ -786,27 +634,6 @@ fn trimmed(s: String) -> String {
     } else {
         s.trim().to_owned()
     }
-}
-
-/// Parses a strict `YYYY-MM-DD` date.
-pub fn parse_date(s: &str) -> Result<Date, String> {
-    let s = s.trim();
-    let shape_ok = s.len() == 10
-        && s.bytes().enumerate().all(|(i, b)| {
-            if i == 4 || i == 7 {
-                b == b'-'
-            } else {
-                b.is_ascii_digit()
-            }
-        });
-    if !shape_ok {
-        return Err(format!(
-            "`updated` must be a date written YYYY-MM-DD, found `{s}`"
-        ));
-    }
-    let num = |r: std::ops::Range<usize>| s[r].parse::<i16>().unwrap_or(0);
-    let (y, m, d) = (num(0..4), num(5..7) as i8, num(8..10) as i8);
-    Date::new(y, m, d).map_err(|_| format!("`updated` is `{s}`, which is not a real date"))
 }
 
 #[cfg(test)]

@@ -11,7 +11,7 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use crate::yaml;
+use crate::load::yaml;
 
 /// How far below a field's first line a snippet is looked for.
 const SEARCH_WINDOW: usize = 400;
@@ -88,7 +88,7 @@ impl Locator {
         self.files
             .entry(file.to_owned())
             .or_insert_with(|| {
-                let bytes = crate::load::read_limited(&root.join(file), file).ok()?;
+                let bytes = crate::load::files::read_limited(&root.join(file), file).ok()?;
                 Some(split_lines(&String::from_utf8_lossy(&bytes)))
             })
             .as_deref()

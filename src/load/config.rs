@@ -10,7 +10,7 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 
 use crate::diagnostic::Diagnostic;
-use crate::yaml::{self, Spanned};
+use crate::load::yaml::{self, Spanned};
 
 /// The file name of the site settings.
 pub const CONFIG_FILE: &str = "kbgen.yaml";
@@ -116,8 +116,8 @@ impl Config {
             }
         }
         for (field, value) in texts {
-            if let Some((_, c)) = crate::entry::forbidden_control(value) {
-                let msg = crate::entry::control_message(c);
+            if let Some((_, c)) = crate::util::text::forbidden_control(value) {
+                let msg = crate::util::text::control_message(c);
                 diags.push(err("control-character", msg, &field, None));
             }
         }
@@ -145,7 +145,7 @@ impl Config {
             ));
         }
         for slug in raw.categories.keys() {
-            if !crate::entry::is_slug(slug) {
+            if !crate::util::text::is_slug(slug) {
                 diags.push(err(
                     "bad-slug",
                     format!("category key `{slug}` must be lower-case words joined by `-`"),

@@ -211,21 +211,9 @@ pub fn highlight(name: &str, code: &str) -> String {
             out: &mut out,
         }
         .run(),
-        None => escape_into(&mut out, code),
+        None => crate::util::escape::text_into(&mut out, code),
     }
     out
-}
-
-/// Escapes `<`, `>` and `&` (text content; attribute quotes need no escaping here).
-pub fn escape_into(out: &mut String, text: &str) {
-    for c in text.chars() {
-        match c {
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '&' => out.push_str("&amp;"),
-            c => out.push(c),
-        }
-    }
 }
 
 struct Lexer<'a> {
@@ -243,7 +231,7 @@ impl Lexer<'_> {
         self.out.push_str("<span class=\"");
         self.out.push_str(class);
         self.out.push_str("\">");
-        escape_into(self.out, text);
+        crate::util::escape::text_into(self.out, text);
         self.out.push_str("</span>");
     }
 
@@ -261,7 +249,7 @@ impl Lexer<'_> {
             match len {
                 Some(n) => i += n,
                 None => {
-                    escape_into(self.out, &rest[..c.len_utf8()]);
+                    crate::util::escape::text_into(self.out, &rest[..c.len_utf8()]);
                     i += c.len_utf8();
                 }
             }
@@ -352,7 +340,7 @@ impl Lexer<'_> {
             } else if l.literals.contains(&word) && !next.is_some_and(is_word) {
                 "hl-l"
             } else {
-                escape_into(self.out, word);
+                crate::util::escape::text_into(self.out, word);
                 return Some(n);
             };
             self.span(class, word);

@@ -7,6 +7,15 @@
 //! strings that Tera escapes, and inline JSON arrives already escaped for a
 //! `<script>` element. The variables are documented in `docs/templates.md`.
 
+pub mod aids;
+pub mod assets;
+pub mod budget;
+pub mod feeds;
+pub mod highlight;
+pub mod jsonld;
+pub mod markdown;
+pub mod pages;
+
 use std::collections::HashSet;
 use std::path::Path;
 
@@ -14,22 +23,37 @@ use serde::Serialize;
 use tera::{Context, Tera};
 
 use crate::diagnostic::Diagnostic;
-use crate::entry::Entry;
 use crate::load::{Platform, Site};
-use crate::markdown::{self, Heading, LinkContext};
+use crate::model::Entry;
+use markdown::{Heading, LinkContext};
 
 /// The built-in templates, by file name.
 pub const BUILTIN_TEMPLATES: &[(&str, &str)] = &[
-    ("base.html", include_str!("../theme/templates/base.html")),
-    ("index.html", include_str!("../theme/templates/index.html")),
-    ("entry.html", include_str!("../theme/templates/entry.html")),
-    ("platform.html", include_str!("../theme/templates/platform.html")),
-    ("category.html", include_str!("../theme/templates/category.html")),
-    ("search.html", include_str!("../theme/templates/search.html")),
-    ("404.html", include_str!("../theme/templates/404.html")),
+    ("base.html", include_str!("../../theme/templates/base.html")),
+    (
+        "index.html",
+        include_str!("../../theme/templates/index.html"),
+    ),
+    (
+        "entry.html",
+        include_str!("../../theme/templates/entry.html"),
+    ),
+    (
+        "platform.html",
+        include_str!("../../theme/templates/platform.html"),
+    ),
+    (
+        "category.html",
+        include_str!("../../theme/templates/category.html"),
+    ),
+    (
+        "search.html",
+        include_str!("../../theme/templates/search.html"),
+    ),
+    ("404.html", include_str!("../../theme/templates/404.html")),
     (
         "partials/entry-list.html",
-        include_str!("../theme/templates/partials/entry-list.html"),
+        include_str!("../../theme/templates/partials/entry-list.html"),
     ),
 ];
 
@@ -51,16 +75,16 @@ impl Templates {
         let mut overridden = HashSet::new();
         let mut diags = Vec::new();
         let dir = root.join("templates");
-        let (files, refused) = crate::confine::Fence::new(root).files_under(&dir, "templates");
+        let (files, refused) = crate::load::files::Fence::new(root).files_under(&dir, "templates");
         diags.extend(refused);
         for path in files {
-            let name = crate::load::rel_path(&dir, &path);
+            let name = crate::load::files::rel_path(&dir, &path);
             if !(name.ends_with(".html") || name.ends_with(".xml") || name.ends_with(".txt")) {
                 continue;
             }
             let rel = format!("templates/{name}");
-            match crate::load::read_limited(&path, &rel)
-                .and_then(|b| crate::entry::decode(&b, &rel))
+            match crate::load::files::read_limited(&path, &rel)
+                .and_then(|b| crate::load::record::decode(&b, &rel))
             {
                 Ok(text) => {
                     sources.retain(|(n, _)| *n != name);
@@ -75,9 +99,9 @@ impl Templates {
         }
         let mut tera = Tera::new();
         // Tera's `range`, bounded by the page's time budget (see `crate::budget`).
-        tera.register_function("range", crate::budget::range);
+        tera.register_function("range", crate::render::budget::range);
         tera.autoescape_on([".html", ".xml"]);
-        tera.set_escape_fn(escape_html);
+        tera.set_escape_fn(crate::util::escape::html_to);
         // Compile one by one first, so that each syntax error is reported with its file.
         for (name, text) in &sources {
             let mut probe = Tera::new();
@@ -109,8 +133,8 @@ impl Templates {
 
     /// Renders one page, within the budget of [`crate::budget`].
     pub fn render(&self, name: &str, ctx: &Context) -> Result<String, Diagnostic> {
-        let page = crate::budget::Page::start(&template_file(name, &self.overridden));
-        let mut out = crate::budget::PageWriter::new(&page);
+        let page = crate::render::budget::Page::start(&template_file(name, &self.overridden));
+        let mut out = crate::render::budget::PageWriter::new(&page);
         let rendered = self.tera.render_to(name, ctx, &mut out);
         if let Some(exceeded) = out.exceeded {
             let file = template_file(name, &self.overridden);
@@ -122,9 +146,9 @@ impl Templates {
         }
         if let Err(e) = rendered {
             let mut d = template_diagnostic(&e, name, &self.overridden);
-            if crate::budget::past_deadline() {
+            if crate::render::budget::past_deadline() {
                 d.rule = "template-budget";
-                d.message = crate::budget::Exceeded::Time.message();
+                d.message = crate::render::budget::Exceeded::Time.message();
             }
             return Err(d);
         }
@@ -135,28 +159,6 @@ impl Templates {
             Diagnostic::error(file, "template", format!("the page is not UTF-8: {e}"))
         })
     }
-}
-
-/// Tera's HTML escaping, to the byte (`&amp; &lt; &gt; &quot; &#39;`), writing the text
-/// between escapes in one piece: Tera's own writes every byte on its own through
-/// `dyn Write`, 7% of the instructions of a 1,000-entry build (callgrind).
-fn escape_html(input: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
-    let bytes = input.as_bytes();
-    let mut start = 0;
-    for (i, b) in bytes.iter().enumerate() {
-        let entity: &[u8] = match b {
-            b'&' => b"&amp;",
-            b'<' => b"&lt;",
-            b'>' => b"&gt;",
-            b'"' => b"&quot;",
-            b'\'' => b"&#39;",
-            _ => continue,
-        };
-        out.write_all(&bytes[start..i])?;
-        out.write_all(entity)?;
-        start = i + 1;
-    }
-    out.write_all(&bytes[start..])
 }
 
 /// A template as diagnostics name it: the site's file, or the built-in one.
@@ -361,7 +363,7 @@ pub struct EntryVars<'a> {
     pub checks_html: Vec<String>,
     pub steps_html: Vec<String>,
     pub prevention_html: Vec<String>,
-    pub sources: &'a [crate::entry::Source],
+    pub sources: &'a [crate::model::Source],
     pub evidence_html: String,
     pub faq: Vec<FaqVars<'a>>,
     pub related: Vec<Card<'a>>,
@@ -429,7 +431,7 @@ pub fn entry_vars<'a>(
         .collect();
     let url = cfg.link(&format!("{}/", e.id));
     let permalink = cfg.absolute(&format!("{}/", e.id));
-    let json_ld = crate::jsonld::entry(site, e, platform.as_ref(), &permalink);
+    let json_ld = crate::render::jsonld::entry(site, e, platform.as_ref(), &permalink);
     let sections = sections(e, &body.headings, platform.as_ref(), !related.is_empty());
     EntryVars {
         id: &e.id,
@@ -517,19 +519,11 @@ fn sections(
 pub const SEARCH_DESCRIPTION: &str =
     "Paste an error message to find the page that explains and fixes it.";
 
-fn plural(n: usize, one: &str, many: &str) -> String {
-    format!(
-        "{} {}",
-        crate::site::thousands(n),
-        if n == 1 { one } else { many }
-    )
-}
-
 /// A platform page's meta description: its count, then its own description.
 pub fn platform_description(p: &Platform, entries: usize) -> String {
     let mut d = format!(
         "{} {} explained, with causes and fixes.",
-        plural(entries, "error message", "error messages"),
+        crate::util::text::plural(entries, "error message", "error messages"),
         p.name
     );
     let own = markdown::plain_text(&p.description);
@@ -544,7 +538,7 @@ pub fn platform_description(p: &Platform, entries: usize) -> String {
 pub fn category_description(c: &CategoryVars<'_>) -> String {
     let count = format!(
         "{} with causes and fixes.",
-        plural(c.entry_count, "error message", "error messages")
+        crate::util::text::plural(c.entry_count, "error message", "error messages")
     );
     if c.description.is_empty() {
         format!("{}: {count}", c.name)
@@ -617,30 +611,6 @@ pub fn page_context(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn escape_html_writes_what_teras_own_writes() {
-        for input in [
-            "",
-            "plain",
-            "&",
-            "<script>alert('x')</script>",
-            "a & b < c > d \" e ' f",
-            "&&<<>>\"\"''",
-            "ends with <",
-            "> starts",
-            "é — 日本 & ü",
-        ] {
-            let (mut ours, mut theirs) = (Vec::new(), Vec::new());
-            escape_html(input, &mut ours).unwrap();
-            tera::escape_html(input, &mut theirs).unwrap();
-            assert_eq!(
-                String::from_utf8(ours).unwrap(),
-                String::from_utf8(theirs).unwrap(),
-                "{input:?}"
-            );
-        }
-    }
 
     #[test]
     fn builtin_templates_compile() {

@@ -11,6 +11,7 @@ use std::io;
 use std::path::{Path, PathBuf};
 
 use crate::diagnostic::Diagnostic;
+use crate::load::yaml::MAX_FILE_BYTES;
 
 /// The site root, resolved once, that every followed path must stay inside.
 #[derive(Debug, Clone)]
@@ -81,7 +82,7 @@ impl Fence {
             .filter_entry(|e| {
                 let plain = e.file_type().is_file() || e.file_type().is_dir();
                 if e.depth() > 0 && (e.path_is_symlink() || !plain) {
-                    let name = format!("{rel}/{}", crate::load::rel_path(dir, e.path()));
+                    let name = format!("{rel}/{}", crate::load::files::rel_path(dir, e.path()));
                     if let Some(d) = self.refusal(e.path(), &name) {
                         refused.push(d);
                         return false;
@@ -206,5 +207,79 @@ mod tests {
         let d = open_regular(Path::new("/dev/null"), "dev").unwrap_err();
         assert_eq!(d.rule, "not-a-file", "{}", d.message);
         assert!(open_regular(&root.join("content/a.md"), "a").is_ok());
+    }
+}
+
+/// Reads a file as text for a record; refuses huge files before reading them.
+pub fn read_limited(path: &Path, rel: &str) -> Result<Vec<u8>, Box<Diagnostic>> {
+    use std::io::Read;
+    let io = |e: std::io::Error| {
+        Box::new(Diagnostic::error(
+            rel,
+            "io",
+            format!("cannot read the file: {e}"),
+        ))
+    };
+    let too_large = |len: u64| {
+        Box::new(Diagnostic::error(
+            rel,
+            "file-too-large",
+            format!(
+                "the file is {len} bytes; kbgen reads records of at most {MAX_FILE_BYTES} bytes"
+            ),
+        ))
+    };
+    // The length from the open file, not from a second look-up of its path.
+    let mut file = crate::load::files::open_regular(path, rel)?;
+    let len = file.metadata().map_err(io)?.len();
+    if len > MAX_FILE_BYTES {
+        return Err(too_large(len));
+    }
+    // Room for the whole file and one byte more: a file of that length takes one read and
+    // the read that finds its end. One that grew since is read up to a byte past the limit.
+    let mut bytes = Vec::with_capacity(len as usize + 1);
+    (&mut file)
+        .take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(io)?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(Box::new(Diagnostic::error(
+            rel,
+            "file-too-large",
+            format!("the file grew past {MAX_FILE_BYTES} bytes while kbgen read it"),
+        )));
+    }
+    Ok(bytes)
+}
+
+/// `root/content/x/y.md` -> `content/x/y.md`.
+pub fn rel_path(root: &Path, path: &Path) -> String {
+    let rel = path.strip_prefix(root).unwrap_or(path);
+    rel.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+#[cfg(test)]
+mod read_tests {
+    use super::*;
+
+    #[test]
+    fn read_limited_reads_whole_files_and_refuses_large_ones() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path();
+        for len in [1usize, 4095, 8192, 8193, 100_000, MAX_FILE_BYTES as usize] {
+            let bytes: Vec<u8> = (0..len).map(|i| b'a' + (i % 26) as u8).collect();
+            let path = dir.join(format!("{len}.md"));
+            std::fs::write(&path, &bytes).unwrap();
+            assert_eq!(read_limited(&path, "x.md").unwrap(), bytes, "{len} bytes");
+        }
+        let path = dir.join("large.md");
+        std::fs::write(&path, vec![b'a'; MAX_FILE_BYTES as usize + 1]).unwrap();
+        let err = read_limited(&path, "x.md").unwrap_err();
+        assert_eq!(err.rule, "file-too-large");
+        let err = read_limited(&dir.join("missing.md"), "x.md").unwrap_err();
+        assert_eq!(err.rule, "io");
     }
 }

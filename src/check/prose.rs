@@ -9,8 +9,8 @@
 
 use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 
-use crate::entry::Entry;
-use crate::locate::Place;
+use crate::load::locate::Place;
+use crate::model::Entry;
 
 /// Sentences shorter than this many words are not compared across entries:
 /// short instructions such as "Run it again." or "Restart the terminal." recur
@@ -140,7 +140,8 @@ fn blocks(md: &str) -> Vec<Vec<Chunk>> {
     let mut out: Vec<Vec<Chunk>> = Vec::new();
     let mut current: Vec<Chunk> = Vec::new();
     let mut in_code_block = false;
-    for (event, range) in Parser::new_ext(md, crate::markdown::options()).into_offset_iter() {
+    for (event, range) in Parser::new_ext(md, crate::render::markdown::options()).into_offset_iter()
+    {
         match event {
             Event::Start(Tag::CodeBlock(_)) => in_code_block = true,
             Event::End(TagEnd::CodeBlock) => in_code_block = false,
@@ -341,7 +342,8 @@ pub fn placeholders_in_plain(text: &str) -> Vec<(&'static str, usize)> {
 pub fn headings(md: &str) -> Vec<HeadingAt> {
     let mut out = Vec::new();
     let mut current: Option<HeadingAt> = None;
-    for (event, range) in Parser::new_ext(md, crate::markdown::options()).into_offset_iter() {
+    for (event, range) in Parser::new_ext(md, crate::render::markdown::options()).into_offset_iter()
+    {
         match event {
             Event::Start(Tag::Heading { .. }) => {
                 current = Some(HeadingAt {

@@ -236,14 +236,14 @@ pub fn render_with_ids(md: &str, ctx: LinkContext<'_>, used_ids: &mut HashSet<St
         i += 1;
     }
 
-    let events = crate::aids::reading_aids(events, &headings);
+    let events = crate::render::aids::reading_aids(events, &headings);
     let mut html = String::with_capacity(md.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
     if needs_sanitizer {
         html = sanitize(&html);
     }
     // Character references (`&#x1b;`) decode to control characters that no field check saw.
-    let html = crate::entry::without_controls(html);
+    let html = crate::util::text::without_controls(html);
     Rendered {
         html,
         headings,
@@ -259,7 +259,7 @@ pub fn render_inline(md: &str, ctx: LinkContext<'_>) -> String {
             if code {
                 // Outside code, `simple_pieces` allows no `&`, `<` or `>`; inside, only `&`.
                 html.push_str("<code>");
-                crate::highlight::escape_into(&mut html, piece);
+                crate::util::escape::text_into(&mut html, piece);
                 html.push_str("</code>");
             } else {
                 html.push_str(piece);
@@ -308,7 +308,7 @@ fn plain_text_parsed(md: &str) -> String {
             _ => {}
         }
     }
-    crate::entry::without_controls(out.trim().to_owned())
+    crate::util::text::without_controls(out.trim().to_owned())
 }
 
 fn plain_text_until_end(events: &[Event<'_>]) -> String {
@@ -320,7 +320,7 @@ fn plain_text_until_end(events: &[Event<'_>]) -> String {
             _ => {}
         }
     }
-    crate::entry::without_controls(text.trim().to_owned())
+    crate::util::text::without_controls(text.trim().to_owned())
 }
 
 fn level_number(level: HeadingLevel) -> u8 {
@@ -471,7 +471,7 @@ static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
             // Only the theme's own classes: heading links, highlighting, the copy button's slot.
             ("a", "class") => (value == "anchor").then(|| value.into()),
             ("span", "class") => (["copy-slot", "visually-hidden"].contains(&value)
-                || crate::highlight::CLASSES.contains(&value))
+                || crate::render::highlight::CLASSES.contains(&value))
             .then(|| value.into()),
             ("span", "aria-hidden") => (value == "true").then(|| value.into()),
             ("code", "class") => value

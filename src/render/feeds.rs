@@ -11,24 +11,6 @@ use crate::load::Site;
 /// How many entries the Atom feed carries.
 pub const FEED_ENTRIES: usize = 50;
 
-/// Escapes text for XML (and HTML) content and attribute values.
-pub fn xml_escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            // Characters XML 1.0 does not allow are dropped.
-            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => {}
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 /// Every page, with `<lastmod>` from `updated`. `pages` are (path, lastmod) pairs
 /// of the non-entry pages.
 pub fn sitemap(site: &Site, pages: &[(String, Option<String>)]) -> String {
@@ -39,7 +21,7 @@ pub fn sitemap(site: &Site, pages: &[(String, Option<String>)]) -> String {
         let _ = write!(
             out,
             "  <url><loc>{}</loc>",
-            xml_escape(&site.config.absolute(path))
+            crate::util::escape::xml(&site.config.absolute(path))
         );
         if let Some(d) = lastmod {
             let _ = write!(out, "<lastmod>{d}</lastmod>");
@@ -65,7 +47,7 @@ pub fn robots(site: &Site) -> String {
 }
 
 /// The most recently updated entries, newest first (ties by id).
-pub fn recent(site: &Site, n: usize) -> Vec<&crate::entry::Entry> {
+pub fn recent(site: &Site, n: usize) -> Vec<&crate::model::Entry> {
     let mut all: Vec<_> = site.entries.iter().collect();
     all.sort_by(|a, b| b.updated.cmp(&a.updated).then(a.id.cmp(&b.id)));
     all.truncate(n);
@@ -83,26 +65,38 @@ pub fn atom(site: &Site) -> String {
     let mut out = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\"",
     );
-    let _ = writeln!(out, " xml:lang=\"{}\">", xml_escape(&cfg.language));
-    let _ = writeln!(out, "  <title>{}</title>", xml_escape(&cfg.title));
+    let _ = writeln!(
+        out,
+        " xml:lang=\"{}\">",
+        crate::util::escape::xml(&cfg.language)
+    );
+    let _ = writeln!(
+        out,
+        "  <title>{}</title>",
+        crate::util::escape::xml(&cfg.title)
+    );
     if !cfg.description.is_empty() {
         let _ = writeln!(
             out,
             "  <subtitle>{}</subtitle>",
-            xml_escape(&cfg.description)
+            crate::util::escape::xml(&cfg.description)
         );
     }
     let _ = writeln!(
         out,
         "  <link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>",
-        xml_escape(&cfg.absolute("atom.xml"))
+        crate::util::escape::xml(&cfg.absolute("atom.xml"))
     );
     let _ = writeln!(
         out,
         "  <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>",
-        xml_escape(&cfg.base_url)
+        crate::util::escape::xml(&cfg.base_url)
     );
-    let _ = writeln!(out, "  <id>{}</id>", xml_escape(&cfg.base_url));
+    let _ = writeln!(
+        out,
+        "  <id>{}</id>",
+        crate::util::escape::xml(&cfg.base_url)
+    );
     let _ = writeln!(out, "  <updated>{updated}T00:00:00Z</updated>");
     let _ = writeln!(
         out,
@@ -111,20 +105,28 @@ pub fn atom(site: &Site) -> String {
     for e in entries {
         let link = cfg.absolute(&format!("{}/", e.id));
         let _ = writeln!(out, "  <entry>");
-        let _ = writeln!(out, "    <title>{}</title>", xml_escape(&e.title));
+        let _ = writeln!(
+            out,
+            "    <title>{}</title>",
+            crate::util::escape::xml(&e.title)
+        );
         let _ = writeln!(
             out,
             "    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>",
-            xml_escape(&link)
+            crate::util::escape::xml(&link)
         );
-        let _ = writeln!(out, "    <id>{}</id>", xml_escape(&link));
+        let _ = writeln!(out, "    <id>{}</id>", crate::util::escape::xml(&link));
         let _ = writeln!(out, "    <updated>{}T00:00:00Z</updated>", e.updated);
         let _ = writeln!(
             out,
             "    <author><name>{}</name></author>",
-            xml_escape(&cfg.title)
+            crate::util::escape::xml(&cfg.title)
         );
-        let _ = writeln!(out, "    <summary>{}</summary>", xml_escape(&e.summary));
+        let _ = writeln!(
+            out,
+            "    <summary>{}</summary>",
+            crate::util::escape::xml(&e.summary)
+        );
         let _ = writeln!(out, "  </entry>");
     }
     out.push_str("</feed>\n");
@@ -172,16 +174,6 @@ pub fn write_api_entries(site: &Site, w: &mut dyn std::io::Write) -> std::io::Re
             }))
         }
     }
-    crate::json::to_writer_pretty(&mut *w, &All(site))?;
+    crate::util::json::to_writer_pretty(&mut *w, &All(site))?;
     w.write_all(b"\n")
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn xml_escape_covers_markup_and_control_characters() {
-        assert_eq!(xml_escape("a<b>&\"'\u{1}c"), "a&lt;b&gt;&amp;&quot;&apos;c");
-    }
 }

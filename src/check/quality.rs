@@ -14,12 +14,12 @@ use std::hash::{DefaultHasher, Hash, Hasher};
 use jiff::civil::Date;
 use rayon::prelude::*;
 
+use crate::check::prose::{self, MdField};
 use crate::diagnostic::{Diagnostic, Report};
-use crate::entry::Entry;
 use crate::load::Site;
-use crate::locate::{Locator, Place};
-use crate::markdown;
-use crate::prose::{self, MdField};
+use crate::load::locate::{Locator, Place};
+use crate::model::Entry;
+use crate::render::markdown;
 
 /// A summary is the page's meta description: long enough to say something,
 /// short enough that search engines show all of it.

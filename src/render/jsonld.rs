@@ -9,10 +9,10 @@
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::entry::Entry;
 use crate::load::Site;
-use crate::markdown;
+use crate::model::Entry;
 use crate::render::PlatformVars;
+use crate::render::markdown;
 
 // The graph is serialized straight from these structs rather than built as `Value` trees
 // (a tree per page was 5% of a 10,000-entry build's CPU). Their fields are declared in
@@ -179,7 +179,7 @@ pub fn entry(
         context: "https://schema.org",
         graph,
     };
-    script_text(serde_json::to_string(&doc).expect("JSON-LD structs always serialize"))
+    crate::util::json::to_string(&doc)
 }
 
 /// The breadcrumb trail of an entry page: (name, absolute URL), home first.
@@ -204,27 +204,7 @@ fn crumbs<'a>(
 
 /// JSON that cannot close or confuse the `<script>` element it sits in.
 pub fn script_json(value: &Value) -> String {
-    script_text(serde_json::to_string(value).expect("JSON values always serialize"))
-}
-
-/// JSON text made safe for a `<script>` element; see [`script_json`].
-fn script_text(s: String) -> String {
-    // 0xE2 starts U+2028 and U+2029 in UTF-8; text without it and `<>&` is kept as it is.
-    if !s.bytes().any(|b| matches!(b, b'<' | b'>' | b'&' | 0xE2)) {
-        return s;
-    }
-    let mut out = String::with_capacity(s.len() + 16);
-    for c in s.chars() {
-        match c {
-            '<' => out.push_str("\\u003c"),
-            '>' => out.push_str("\\u003e"),
-            '&' => out.push_str("\\u0026"),
-            '\u{2028}' => out.push_str("\\u2028"),
-            '\u{2029}' => out.push_str("\\u2029"),
-            c => out.push(c),
-        }
-    }
-    out
+    crate::util::json::to_string(value)
 }
 
 #[cfg(test)]

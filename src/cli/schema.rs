@@ -6,8 +6,8 @@
 
 use std::path::Path;
 
-use crate::entry::RawEntry;
 use crate::load::RawPlatform;
+use crate::load::record::RawEntry;
 
 /// Where a site keeps its schemas, relative to the root.
 pub const SCHEMA_DIR: &str = "schema";

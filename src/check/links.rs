@@ -14,12 +14,13 @@ use std::collections::{HashMap, HashSet};
 use pulldown_cmark::{Event, Parser, Tag};
 use rayon::prelude::*;
 
+use crate::check::prose;
 use crate::diagnostic::{Diagnostic, Report};
-use crate::entry::{Entry, is_slug};
 use crate::load::Site;
-use crate::locate::{Locator, Place};
-use crate::markdown::{self, LinkContext};
-use crate::prose;
+use crate::load::locate::{Locator, Place};
+use crate::model::Entry;
+use crate::render::markdown::{self, LinkContext};
+use crate::util::text::is_slug;
 
 /// Where a link inside the site leads.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -351,7 +352,9 @@ fn classify(
     }
     let generated = ["404.html", "sitemap.xml", "robots.txt", "atom.xml"];
     if generated.contains(&joined.as_str())
-        || crate::assets::BUILTIN.iter().any(|(p, _)| *p == joined)
+        || crate::render::assets::BUILTIN
+            .iter()
+            .any(|(p, _)| *p == joined)
     {
         return None;
     }

@@ -1,0 +1,6 @@
+//! The data every stage shares: a validated entry and where its fields were written.
+
+pub mod entry;
+pub mod positions;
+
+pub use entry::{BodySpan, Entry, Faq, Source};
