@@ -80,59 +80,15 @@ pub fn check(site: &Site, report: &mut Report) {
         .filter_map(|id| site.entry(id).map(|e| (*id, page_ids(site, e))))
         .collect();
 
-    let mut diags = Vec::new();
-    for f in &found {
-        let problem = match &f.target {
-            Target::Entry { id, anchor } => {
-                if drafts.contains(id.as_str()) {
-                    None
-                } else if !known.contains(id.as_str()) {
-                    Some((
-                        "broken-link",
-                        format!(
-                            "link `{}` points at `{id}`, but no entry has that id",
-                            f.dest
-                        ),
-                    ))
-                } else {
-                    anchor
-                        .as_deref()
-                        .and_then(|a| missing_anchor(&f.dest, id, a, ids.get(id.as_str())))
-                }
-            }
-            Target::SamePage(anchor) => {
-                missing_anchor(&f.dest, &f.entry.id, anchor, ids.get(f.entry.id.as_str()))
-            }
-            Target::Platform(p) => (!site.platforms.contains_key(p)).then(|| {
-                (
-                    "broken-link",
-                    format!(
-                        "link `{}` points at the platform `{p}`, which does not exist",
-                        f.dest
-                    ),
-                )
-            }),
-            Target::Category(c) => (!site.config.categories.contains_key(c)).then(|| {
-                (
-                    "broken-link",
-                    format!(
-                        "link `{}` points at the category `{c}`, which does not exist",
-                        f.dest
-                    ),
-                )
-            }),
-            Target::NoPage(path) => Some((
-                "broken-link",
-                format!(
-                    "link `{}` points at `{}{path}`, but the site has no page or file there",
-                    f.dest, site.config.base_path
-                ),
-            )),
-        };
-        if let Some((rule, message)) = problem {
-            diags.push((f, rule, message));
-        }
-    }
+    let known = Known {
+        ids: known,
+        drafts,
+        anchors: ids,
+    };
+    let diags: Vec<(&Found<'_>, &'static str, String)> = found
+        .iter()
+        .filter_map(|f| problem(site, &known, f).map(|(rule, message)| (f, rule, message)))
+        .collect();
 
     let mut locator = Locator::new(&site.root);
     for (f, rule, message) in diags {
@@ -142,6 +98,69 @@ pub fn check(site: &Site, report: &mut Report) {
                 .field(f.field.clone())
                 .at_opt(pos),
         );
+    }
+}
+
+/// What the link check knows of the site's pages.
+struct Known<'a> {
+    /// Ids of the entries.
+    ids: HashSet<&'a str>,
+    /// Pages that exist but whose ids cannot be checked here.
+    drafts: HashSet<&'a str>,
+    /// The ids each page that a link's anchor names has.
+    anchors: HashMap<&'a str, Vec<String>>,
+}
+
+/// What is wrong with the link `f`, if anything: its rule and message.
+fn problem(site: &Site, known: &Known<'_>, f: &Found<'_>) -> Option<(&'static str, String)> {
+    let (drafts, ids) = (&known.drafts, &known.anchors);
+    let known = &known.ids;
+    match &f.target {
+        Target::Entry { id, anchor } => {
+            if drafts.contains(id.as_str()) {
+                None
+            } else if !known.contains(id.as_str()) {
+                Some((
+                    "broken-link",
+                    format!(
+                        "link `{}` points at `{id}`, but no entry has that id",
+                        f.dest
+                    ),
+                ))
+            } else {
+                anchor
+                    .as_deref()
+                    .and_then(|a| missing_anchor(&f.dest, id, a, ids.get(id.as_str())))
+            }
+        }
+        Target::SamePage(anchor) => {
+            missing_anchor(&f.dest, &f.entry.id, anchor, ids.get(f.entry.id.as_str()))
+        }
+        Target::Platform(p) => (!site.platforms.contains_key(p)).then(|| {
+            (
+                "broken-link",
+                format!(
+                    "link `{}` points at the platform `{p}`, which does not exist",
+                    f.dest
+                ),
+            )
+        }),
+        Target::Category(c) => (!site.config.categories.contains_key(c)).then(|| {
+            (
+                "broken-link",
+                format!(
+                    "link `{}` points at the category `{c}`, which does not exist",
+                    f.dest
+                ),
+            )
+        }),
+        Target::NoPage(path) => Some((
+            "broken-link",
+            format!(
+                "link `{}` points at `{}{path}`, but the site has no page or file there",
+                f.dest, site.config.base_path
+            ),
+        )),
     }
 }
 
@@ -228,15 +247,9 @@ fn links_of<'a>(site: &'a Site, e: &'a Entry) -> Vec<Found<'a>> {
     out
 }
 
-/// False when `md` has no link for sure: every Markdown link (inline, reference,
-/// autolink, footnote) needs a `[` or a `<`.
-pub fn may_link(md: &str) -> bool {
-    md.contains(['[', '<'])
-}
-
 /// The destinations of the links (not images) in `md`, with source offsets.
 pub fn link_dests(md: &str) -> Vec<(String, usize)> {
-    if !may_link(md) {
+    if !crate::util::text::may_link(md) {
         return Vec::new();
     }
     parsed_link_dests(md)
@@ -374,38 +387,7 @@ fn classify(
 
 /// Every id an entry's page has that a link may point at.
 pub fn page_ids(site: &Site, e: &Entry) -> Vec<String> {
-    let ctx = LinkContext {
-        platform: &e.platform,
-        base_path: &site.config.base_path,
-    };
-    let body = markdown::render(&site.body(e).unwrap_or_default(), ctx);
-    let h2 = body.headings.iter().filter(|h| h.level == 2).count();
-    let mut ids: Vec<String> = body.headings.into_iter().map(|h| h.id).collect();
-    if let Some(ev) = &e.evidence {
-        ids.extend(markdown::render(ev, ctx).headings.into_iter().map(|h| h.id));
-    }
-    let has = |id: &str| match id {
-        "main" | "signatures" | "updated" => true,
-        "quick-fix" => e.quick_fix.is_some(),
-        "toc" => h2 > 2,
-        "causes" => !e.causes.is_empty(),
-        "fixes" => !e.fixes.is_empty(),
-        "checks" => !e.checks.is_empty(),
-        "steps" => !e.steps.is_empty(),
-        "prevention" => !e.prevention.is_empty(),
-        "sources" => !e.sources.is_empty(),
-        "evidence" => e.evidence.is_some(),
-        "faq" => !e.faq.is_empty(),
-        "related" => !e.related.is_empty(),
-        _ => false,
-    };
-    ids.extend(
-        markdown::RESERVED_IDS
-            .iter()
-            .filter(|id| has(id))
-            .map(|id| (*id).to_owned()),
-    );
-    ids
+    crate::render::page_ids(site, e, &site.body(e).unwrap_or_default())
 }
 
 /// Decodes `%XX` escapes; leaves malformed ones as written.
@@ -448,11 +430,15 @@ mod tests {
         ];
         for md in samples {
             assert_eq!(link_dests(md), parsed(md), "{md}");
-            if !may_link(md) {
+            if !crate::util::text::may_link(md) {
                 assert!(parsed(md).is_empty(), "{md}");
             }
         }
-        assert!(!may_link(samples[0]) && !may_link(samples[1]) && !may_link(samples[2]));
+        assert!(
+            !crate::util::text::may_link(samples[0])
+                && !crate::util::text::may_link(samples[1])
+                && !crate::util::text::may_link(samples[2])
+        );
         assert!(!parsed(samples[3]).is_empty());
         // A `<` alone is enough for a link.
         assert!(!samples[5].contains('[') && !parsed(samples[5]).is_empty());

@@ -19,6 +19,7 @@ use crate::diagnostic::{Diagnostic, Report};
 use crate::load::Site;
 use crate::load::locate::{Locator, Place};
 use crate::model::Entry;
+use crate::model::sections::SECTIONS;
 use crate::render::markdown;
 
 /// A summary is the page's meta description: long enough to say something,
@@ -97,153 +98,172 @@ fn entry_findings<'a>(
     stale_before: Date,
     platform_name: Option<&str>,
 ) -> Vec<Finding<'a>> {
-    let mut out = Vec::new();
-    let mut push = |rule, field: &str, place, message: String| {
-        out.push(Finding {
-            file: &e.file,
+    let mut f = Findings { e, out: Vec::new() };
+    f.missing_sections();
+    f.summary_and_date(stale_before);
+    let fields = prose::markdown_fields(e);
+    f.placeholders(&fields);
+    f.duplicate_headings(&fields, platform_name);
+    f.out
+}
+
+/// The findings of one entry, as they are found.
+struct Findings<'a> {
+    e: &'a Entry,
+    out: Vec<Finding<'a>>,
+}
+
+impl<'a> Findings<'a> {
+    fn push(&mut self, rule: &'static str, field: &str, place: Place, message: String) {
+        self.out.push(Finding {
+            file: &self.e.file,
             rule,
             field: Some(field.to_owned()),
             place,
             message,
-        })
-    };
-    let at = |field: &str| e.pos(field).map_or(Place::File, |(l, c)| Place::At(l, c));
-
-    if e.sources.is_empty() {
-        push(
-            "no-sources",
-            "sources",
-            Place::Key("sources"),
-            "the entry cites no sources; add the docs, issues or threads its facts come from"
-                .into(),
-        );
-    }
-    if e.causes.is_empty() {
-        push(
-            "no-causes",
-            "causes",
-            Place::Key("causes"),
-            "the entry lists no causes; say why this error happens".into(),
-        );
-    }
-    if e.fixes.is_empty() {
-        push(
-            "no-fixes",
-            "fixes",
-            Place::Key("fixes"),
-            "the entry lists no fixes; say what makes the error go away".into(),
-        );
+        });
     }
 
-    let len = e.summary.chars().count();
-    if len > SUMMARY_MAX {
-        push(
-            "summary-length",
-            "summary",
-            at("summary"),
-            format!(
-                "the summary is {len} characters; search engines cut meta descriptions after about {SUMMARY_MAX}, so keep it to {SUMMARY_MIN}-{SUMMARY_MAX}"
-            ),
-        );
-    } else if len < SUMMARY_MIN {
-        push(
-            "summary-length",
-            "summary",
-            at("summary"),
-            format!(
-                "the summary is only {len} characters; say in {SUMMARY_MIN}-{SUMMARY_MAX} what the reader sees and what it means (it is the page's meta description)"
-            ),
-        );
+    fn at(&self, field: &str) -> Place {
+        self.e
+            .pos(field)
+            .map_or(Place::File, |(l, c)| Place::At(l, c))
     }
 
-    if e.updated < stale_before {
-        push(
-            "stale",
-            "updated",
-            at("updated"),
-            format!(
-                "`updated` is {}, more than {STALE_MONTHS} months ago; re-check the entry against current versions, then update the date",
-                e.updated
-            ),
-        );
-    }
-
-    // Placeholders, in plain-text fields and in Markdown fields.
-    let mut plain: Vec<(String, &str)> =
-        vec![("title".into(), &e.title), ("summary".into(), &e.summary)];
-    for (i, f) in e.faq.iter().enumerate() {
-        plain.push((format!("faq[{i}].q"), &f.q));
-    }
-    for (i, s) in e.sources.iter().enumerate() {
-        plain.push((format!("sources[{i}]"), &s.title));
-    }
-    for (name, text) in plain {
-        let pos = e.pos(&name).unwrap_or((1, 1));
-        for (marker, offset) in prose::placeholders_in_plain(text) {
-            push(
-                "placeholder",
-                &name,
-                Place::in_text(pos, text, offset),
-                placeholder_message(marker),
+    /// Sources, causes and fixes, which every entry should have.
+    fn missing_sections(&mut self) {
+        let e = self.e;
+        if e.sources.is_empty() {
+            self.push(
+                "no-sources",
+                "sources",
+                Place::Key("sources"),
+                "the entry cites no sources; add the docs, issues or threads its facts come from"
+                    .into(),
             );
         }
-    }
-    let fields = prose::markdown_fields(e);
-    for field in &fields {
-        for (marker, offset) in prose::placeholders(field.text) {
-            push(
-                "placeholder",
-                &field.name,
-                field.place(offset),
-                placeholder_message(marker),
+        if e.causes.is_empty() {
+            self.push(
+                "no-causes",
+                "causes",
+                Place::Key("causes"),
+                "the entry lists no causes; say why this error happens".into(),
+            );
+        }
+        if e.fixes.is_empty() {
+            self.push(
+                "no-fixes",
+                "fixes",
+                Place::Key("fixes"),
+                "the entry lists no fixes; say what makes the error go away".into(),
             );
         }
     }
 
-    // Body headings that repeat a section the template already renders.
-    if let Some(body) = fields.iter().find(|f| f.name == "body") {
-        for h in prose::headings(body.text) {
-            if let Some(section) = section_for_heading(&h.text, platform_name) {
-                push(
-                    "duplicate-heading",
-                    "body",
-                    body.place(h.offset),
-                    format!(
-                        "the body heading `{}` repeats the page's own `{section}` section; put these points in `{section}:` instead",
-                        h.text
-                    ),
+    /// The summary's length (it is the meta description) and the age of `updated`.
+    fn summary_and_date(&mut self, stale_before: Date) {
+        let e = self.e;
+        let len = e.summary.chars().count();
+        if len > SUMMARY_MAX {
+            self.push(
+                "summary-length",
+                "summary",
+                self.at("summary"),
+                format!(
+                    "the summary is {len} characters; search engines cut meta descriptions after about {SUMMARY_MAX}, so keep it to {SUMMARY_MIN}-{SUMMARY_MAX}"
+                ),
+            );
+        } else if len < SUMMARY_MIN {
+            self.push(
+                "summary-length",
+                "summary",
+                self.at("summary"),
+                format!(
+                    "the summary is only {len} characters; say in {SUMMARY_MIN}-{SUMMARY_MAX} what the reader sees and what it means (it is the page's meta description)"
+                ),
+            );
+        }
+
+        if e.updated < stale_before {
+            self.push(
+                "stale",
+                "updated",
+                self.at("updated"),
+                format!(
+                    "`updated` is {}, more than {STALE_MONTHS} months ago; re-check the entry against current versions, then update the date",
+                    e.updated
+                ),
+            );
+        }
+    }
+
+    /// Placeholders, in plain-text fields and in Markdown fields.
+    fn placeholders(&mut self, fields: &[MdField<'_>]) {
+        let e = self.e;
+        let mut plain: Vec<(String, &str)> =
+            vec![("title".into(), &e.title), ("summary".into(), &e.summary)];
+        for (i, f) in e.faq.iter().enumerate() {
+            plain.push((format!("faq[{i}].q"), &f.q));
+        }
+        for (i, s) in e.sources.iter().enumerate() {
+            plain.push((format!("sources[{i}]"), &s.title));
+        }
+        for (name, text) in plain {
+            let pos = e.pos(&name).unwrap_or((1, 1));
+            for (marker, offset) in prose::placeholders_in_plain(text) {
+                self.push(
+                    "placeholder",
+                    &name,
+                    Place::in_text(pos, text, offset),
+                    placeholder_message(marker),
+                );
+            }
+        }
+        for field in fields {
+            for (marker, offset) in prose::placeholders(field.text) {
+                self.push(
+                    "placeholder",
+                    &field.name,
+                    field.place(offset),
+                    placeholder_message(marker),
                 );
             }
         }
     }
-    out
+
+    /// Body headings that repeat a section the template already renders.
+    fn duplicate_headings(&mut self, fields: &[MdField<'_>], platform_name: Option<&str>) {
+        if let Some(body) = fields.iter().find(|f| f.name == "body") {
+            for h in prose::headings(body.text) {
+                if let Some(section) = section_for_heading(&h.text, platform_name) {
+                    self.push(
+                        "duplicate-heading",
+                        "body",
+                        body.place(h.offset),
+                        format!(
+                            "the body heading `{}` repeats the page's own `{section}` section; put these points in `{section}:` instead",
+                            h.text
+                        ),
+                    );
+                }
+            }
+        }
+    }
 }
 
 fn placeholder_message(marker: &str) -> String {
     format!("placeholder text `{marker}` left in the entry; write the real content or remove it")
 }
 
-/// The structured section a body heading duplicates, if any.
+/// The field of the structured section a body heading duplicates, if any: one of the
+/// headings [`SECTIONS`] gives a section, or `<Platform> checks`.
 fn section_for_heading(heading: &str, platform_name: Option<&str>) -> Option<&'static str> {
     let h = prose::normalize(heading);
-    let section = match h.as_str() {
-        "quick fix" => "quick_fix",
-        "cause" | "causes" | "possible causes" | "common causes" => "causes",
-        "fix" | "fixes" | "quick fixes" | "solution" | "solutions" | "how to fix"
-        | "how to fix it" => "fixes",
-        "checks" => "checks",
-        "steps" | "step-by-step troubleshooting" | "troubleshooting steps" => "steps",
-        "prevention" | "how to prevent it" => "prevention",
-        "sources" | "references" => "sources",
-        "evidence" => "evidence",
-        "faq" | "faqs" | "frequently asked questions" => "faq",
-        "related" | "related errors" | "see also" => "related",
-        _ => {
-            let checks = platform_name.map(|p| format!("{} checks", p.to_lowercase()));
-            return (checks.as_deref() == Some(h.as_str())).then_some("checks");
-        }
-    };
-    Some(section)
+    if let Some(s) = SECTIONS.iter().find(|s| s.aliases.contains(&h.as_str())) {
+        return Some(s.field);
+    }
+    let checks = platform_name.map(|p| format!("{} checks", p.to_lowercase()));
+    (checks.as_deref() == Some(h.as_str())).then_some("checks")
 }
 
 /// One sentence or list item of an entry, by hash: which field and where.

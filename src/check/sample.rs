@@ -2,32 +2,31 @@
 //! template takes on real data, without rendering every page of a large knowledge base.
 
 use crate::load::Site;
+use crate::model::Entry;
+use crate::model::sections::{PageFacts, SECTIONS};
 
 /// The site with one entry of each shape (which optional parts it has), the
 /// first entry of each platform, and the entries those name as related: every
 /// branch a template takes on real data, without rendering every page of a
 /// knowledge base of 100,000 entries. Every platform and category page is kept.
 pub fn template_sample(site: &Site) -> Site {
-    let shape = |e: &crate::model::Entry| {
-        [
-            e.quick_fix.is_some(),
-            !e.body.is_empty(),
-            e.body.matches("\n## ").count() >= 2,
-            !e.causes.is_empty(),
-            !e.fixes.is_empty(),
-            !e.checks.is_empty(),
-            !e.steps.is_empty(),
-            !e.prevention.is_empty(),
-            !e.sources.is_empty(),
-            e.evidence.is_some(),
-            !e.faq.is_empty(),
-            !e.related.is_empty(),
-            !e.tags.is_empty(),
-            e.draft,
-            site.platforms.contains_key(&e.platform),
-        ]
-        .iter()
-        .fold(0u32, |bits, &b| bits << 1 | u32::from(b))
+    let shape = |e: &Entry| {
+        // Related ids count as shown here: the sample keeps the entries they name.
+        let facts = PageFacts {
+            has_related: !e.related.is_empty(),
+            ..PageFacts::default()
+        };
+        SECTIONS
+            .iter()
+            .map(|s| s.shown(e, &facts))
+            .chain([
+                !e.body.is_empty(),
+                e.body.matches("\n## ").count() >= 2,
+                !e.tags.is_empty(),
+                e.draft,
+                site.platforms.contains_key(&e.platform),
+            ])
+            .fold(0u32, |bits, b| bits << 1 | u32::from(b))
     };
     let mut shapes = std::collections::HashSet::new();
     let mut platforms = std::collections::HashSet::new();

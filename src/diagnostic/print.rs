@@ -133,7 +133,7 @@ impl Report {
         out
     }
 
-    /// The text of `file`: remembered, or read (at most [`crate::load::yaml::MAX_FILE_BYTES`]) from the root.
+    /// The text of `file`: remembered, or read (at most [`MAX_QUOTED_FILE`] bytes) from the root.
     fn source_text(&self, file: &str) -> Option<String> {
         if let Some(t) = self.sources.get(file) {
             return Some(t.clone());

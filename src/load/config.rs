@@ -95,27 +95,7 @@ impl Config {
                 .field(field)
                 .at_opt(pos)
         };
-        let mut texts: Vec<(String, &str)> = vec![
-            ("title".into(), &raw.title),
-            ("base_url".into(), &raw.base_url.value),
-        ];
-        for (name, v) in [
-            ("description", &raw.description),
-            ("language", &raw.language),
-            ("repository_branch", &raw.repository_branch),
-        ] {
-            texts.extend(v.as_deref().map(|v| (name.to_owned(), v)));
-        }
-        if let Some(repo) = &raw.repository {
-            texts.push(("repository".into(), &repo.value));
-        }
-        for (slug, c) in &raw.categories {
-            texts.push((format!("categories.{slug}.name"), &c.name));
-            if let Some(d) = &c.description {
-                texts.push((format!("categories.{slug}.description"), d));
-            }
-        }
-        for (field, value) in texts {
+        for (field, value) in text_fields(&raw) {
             if let Some((_, c)) = crate::util::text::forbidden_control(value) {
                 let msg = crate::util::text::control_message(c);
                 diags.push(err("control-character", msg, &field, None));
@@ -154,27 +134,10 @@ impl Config {
                 ));
             }
         }
-        let repository = match raw.repository {
-            Some(repo) => {
-                let url = repo.value.trim().trim_end_matches('/').to_owned();
-                if !(url.starts_with("https://") || url.starts_with("http://")) || url.contains(' ')
-                {
-                    diags.push(err(
-                        "bad-url",
-                        format!(
-                            "`repository` must be an http(s) URL, found `{}`",
-                            repo.value
-                        ),
-                        "repository",
-                        Some(repo.pos()),
-                    ));
-                    None
-                } else {
-                    Some(url)
-                }
-            }
-            None => None,
-        };
+        let repository = raw
+            .repository
+            .as_ref()
+            .and_then(|repo| check_repository(repo).map_err(|d| diags.push(d)).ok());
         if diags.len() > before {
             return None;
         }
@@ -250,6 +213,49 @@ pub fn split_base_url(url: &str) -> Result<(String, String), String> {
         format!("{url}/")
     };
     Ok((base, path))
+}
+
+/// Every text field of `kbgen.yaml`, named as diagnostics name it.
+fn text_fields(raw: &RawConfig) -> Vec<(String, &str)> {
+    let mut texts: Vec<(String, &str)> = vec![
+        ("title".into(), &raw.title),
+        ("base_url".into(), &raw.base_url.value),
+    ];
+    for (name, v) in [
+        ("description", &raw.description),
+        ("language", &raw.language),
+        ("repository_branch", &raw.repository_branch),
+    ] {
+        texts.extend(v.as_deref().map(|v| (name.to_owned(), v)));
+    }
+    if let Some(repo) = &raw.repository {
+        texts.push(("repository".into(), &repo.value));
+    }
+    for (slug, c) in &raw.categories {
+        texts.push((format!("categories.{slug}.name"), &c.name));
+        if let Some(d) = &c.description {
+            texts.push((format!("categories.{slug}.description"), d));
+        }
+    }
+    texts
+}
+
+/// `repository` without a trailing `/`, when it is an http(s) URL.
+fn check_repository(repo: &Spanned<String>) -> Result<String, Diagnostic> {
+    let url = repo.value.trim().trim_end_matches('/').to_owned();
+    if (url.starts_with("https://") || url.starts_with("http://")) && !url.contains(' ') {
+        return Ok(url);
+    }
+    Err(Diagnostic::error(
+        CONFIG_FILE,
+        "bad-url",
+        format!(
+            "`repository` must be an http(s) URL, found `{}`",
+            repo.value
+        ),
+    )
+    .field("repository")
+    .at_opt(Some(repo.pos())))
 }
 
 #[cfg(test)]

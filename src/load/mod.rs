@@ -9,6 +9,7 @@ pub mod config;
 pub mod files;
 pub mod locate;
 pub mod record;
+mod resolve;
 pub mod yaml;
 
 use std::collections::BTreeMap;
@@ -189,48 +190,13 @@ pub fn load(root: &Path, opts: LoadOptions) -> (Option<Site>, Report) {
         crate::util::time::timed("list content", || list_content(root));
     report.extend(layout);
 
-    let parsed_platforms: Vec<_> = platform_files
-        .par_iter()
-        .map(|(slug, rel)| (slug, load_platform(root, slug, rel)))
-        .collect();
-    let mut platforms = BTreeMap::new();
-    for (slug, result) in parsed_platforms {
-        match result {
-            Ok(p) => {
-                platforms.insert(slug.clone(), p);
-            }
-            Err(diags) => report.extend(diags),
-        }
-    }
-
+    let platforms = load_platforms(root, &platform_files, &mut report);
     let keep_body = opts
         .bodies_in_files_over
         .is_none_or(|n| record_files.len() <= n);
-    let parsed: Vec<Result<Entry, Vec<Diagnostic>>> =
-        crate::util::time::timed("read and parse entries", || {
-            record_files
-                .par_iter()
-                .map(|rec| {
-                    let bytes =
-                        read_limited(&root.join(&rec.rel), &rec.rel).map_err(|d| vec![*d])?;
-                    let parse = || {
-                        crate::load::record::parse_with(
-                            &bytes,
-                            &rec.rel,
-                            &rec.platform,
-                            &rec.slug,
-                            today,
-                            keep_body,
-                        )
-                    };
-                    if opts.skip_positions {
-                        crate::load::yaml::without_positions(parse)
-                    } else {
-                        parse()
-                    }
-                })
-                .collect()
-        });
+    let parsed = crate::util::time::timed("read and parse entries", || {
+        parse_records(root, &record_files, opts, today, keep_body)
+    });
 
     let mut unparsed = Vec::new();
     // Collected in place: the entries reuse the results' buffer rather than a second one.
@@ -270,6 +236,59 @@ pub fn load(root: &Path, opts: LoadOptions) -> (Option<Site>, Report) {
         unparsed,
     });
     (site, report)
+}
+
+/// Every platform file, read and parsed in parallel; problems go to `report`.
+fn load_platforms(
+    root: &Path,
+    files: &[(String, String)],
+    report: &mut Report,
+) -> BTreeMap<String, Platform> {
+    let parsed: Vec<_> = files
+        .par_iter()
+        .map(|(slug, rel)| (slug, load_platform(root, slug, rel)))
+        .collect();
+    let mut platforms = BTreeMap::new();
+    for (slug, result) in parsed {
+        match result {
+            Ok(p) => {
+                platforms.insert(slug.clone(), p);
+            }
+            Err(diags) => report.extend(diags),
+        }
+    }
+    platforms
+}
+
+/// Every record file, read and parsed in parallel, in the order of `files`.
+fn parse_records(
+    root: &Path,
+    files: &[RecordFile],
+    opts: LoadOptions,
+    today: jiff::civil::Date,
+    keep_body: bool,
+) -> Vec<Result<Entry, Vec<Diagnostic>>> {
+    files
+        .par_iter()
+        .map(|rec| {
+            let bytes = read_limited(&root.join(&rec.rel), &rec.rel).map_err(|d| vec![*d])?;
+            let parse = || {
+                crate::load::record::parse_with(
+                    &bytes,
+                    &rec.rel,
+                    &rec.platform,
+                    &rec.slug,
+                    today,
+                    keep_body,
+                )
+            };
+            if opts.skip_positions {
+                crate::load::yaml::without_positions(parse)
+            } else {
+                parse()
+            }
+        })
+        .collect()
 }
 
 fn load_config(root: &Path, report: &mut Report) -> Option<Config> {
@@ -385,22 +404,20 @@ struct RecordFile {
 
 /// Lists platform files and record files under `content/`, with layout problems.
 fn list_content(root: &Path) -> (Vec<(String, String)>, Vec<RecordFile>, Vec<Diagnostic>) {
-    let mut platforms = Vec::new();
-    let mut records = Vec::new();
-    let mut diags = Vec::new();
+    let mut listing = Listing::default();
     let content = root.join("content");
     if !content.is_dir() {
-        diags.push(Diagnostic::error(
+        listing.diags.push(Diagnostic::error(
             "content",
             "missing-content",
             "there is no content/ folder: entries live in content/<platform>/<slug>.md",
         ));
-        return (platforms, records, diags);
+        return listing.into_parts();
     }
     let fence = crate::load::files::Fence::new(root);
     if let Some(d) = fence.refusal(&content, "content") {
-        diags.push(d);
-        return (platforms, records, diags);
+        listing.diags.push(d);
+        return listing.into_parts();
     }
     // Links are followed, but a link out of the site (or to a special file) is reported and
     // not entered; a regular file or folder that is not a link is inside by construction.
@@ -426,8 +443,9 @@ fn list_content(root: &Path) -> (Vec<(String, String)>, Vec<RecordFile>, Vec<Dia
             true
         });
     for item in walker {
-        let item = match item {
-            Ok(i) => i,
+        match item {
+            Ok(item) if item.depth() == 1 => listing.platform_folder(root, &item),
+            Ok(item) => listing.record_file(root, &item),
             Err(e) => {
                 let rel = e
                     .path()
@@ -436,46 +454,88 @@ fn list_content(root: &Path) -> (Vec<(String, String)>, Vec<RecordFile>, Vec<Dia
                 let why = e
                     .io_error()
                     .map_or_else(|| e.to_string(), ToString::to_string);
-                diags.push(Diagnostic::error(
-                    rel,
-                    "io",
-                    format!("cannot read the file: {why}"),
-                ));
-                continue;
+                let msg = format!("cannot read the file: {why}");
+                listing.diags.push(Diagnostic::error(rel, "io", msg));
             }
-        };
+        }
+    }
+    listing.diags.extend(refused.into_inner());
+    listing.into_parts()
+}
+
+/// What [`list_content`] found.
+#[derive(Default)]
+struct Listing {
+    platforms: Vec<(String, String)>,
+    records: Vec<RecordFile>,
+    diags: Vec<Diagnostic>,
+}
+
+impl Listing {
+    fn into_parts(self) -> (Vec<(String, String)>, Vec<RecordFile>, Vec<Diagnostic>) {
+        (self.platforms, self.records, self.diags)
+    }
+
+    /// Something directly in `content/`: a platform folder, with its `_platform.yaml`.
+    fn platform_folder(&mut self, root: &Path, item: &walkdir::DirEntry) {
         let name = item.file_name().to_string_lossy().into_owned();
         let rel = rel_path(root, item.path());
-        let is_dir = item.file_type().is_dir();
-        if item.depth() == 1 {
-            if !is_dir {
-                if !is_hidden(&name) {
-                    diags.push(Diagnostic::error(
-                        rel,
-                        "misplaced-file",
-                        "entries live in content/<platform>/, not directly in content/",
-                    ));
-                }
-                continue;
-            }
-            if !is_slug(&name) {
-                diags.push(Diagnostic::error(rel, "bad-slug", format!("platform folder `{name}` must be lower-case words joined by `-` (like `github-actions`)")));
-                continue;
-            }
-            if item.path().join(PLATFORM_FILE).is_file() {
-                platforms.push((name.clone(), format!("{rel}/{PLATFORM_FILE}")));
-            } else {
-                diags.push(Diagnostic::error(
-                    format!("{rel}/{PLATFORM_FILE}"),
-                    "missing-platform",
-                    format!("the folder content/{name}/ has no {PLATFORM_FILE}; create it with `name:` and `category:`"),
+        if !item.file_type().is_dir() {
+            if !is_hidden(&name) {
+                self.diags.push(Diagnostic::error(
+                    rel,
+                    "misplaced-file",
+                    "entries live in content/<platform>/, not directly in content/",
                 ));
             }
-            continue;
+            return;
         }
-        // depth 2: inside a platform folder
+        if !is_slug(&name) {
+            self.diags.push(Diagnostic::error(rel, "bad-slug", format!("platform folder `{name}` must be lower-case words joined by `-` (like `github-actions`)")));
+            return;
+        }
+        if item.path().join(PLATFORM_FILE).is_file() {
+            self.platforms
+                .push((name.clone(), format!("{rel}/{PLATFORM_FILE}")));
+        } else {
+            self.diags.push(Diagnostic::error(
+                format!("{rel}/{PLATFORM_FILE}"),
+                "missing-platform",
+                format!("the folder content/{name}/ has no {PLATFORM_FILE}; create it with `name:` and `category:`"),
+            ));
+        }
+    }
+
+    /// Something inside a platform folder: a record, or a stray file or folder.
+    fn record_file(&mut self, root: &Path, item: &walkdir::DirEntry) {
+        let name = item.file_name().to_string_lossy().into_owned();
+        let rel = rel_path(root, item.path());
         if is_hidden(&name) {
-            continue;
+            return;
+        }
+        if item.file_type().is_dir() {
+            let msg = "folders inside a platform folder are not read";
+            self.diags.push(Diagnostic::warning(rel, "stray-file", msg));
+            return;
+        }
+        let (stem, ext) = name.rsplit_once('.').unwrap_or((name.as_str(), ""));
+        match ext {
+            "md" | "yaml" => {}
+            "yml" => {
+                let msg = "records end in .yaml, not .yml";
+                self.diags
+                    .push(Diagnostic::error(rel, "bad-extension", msg));
+                return;
+            }
+            _ => {
+                let msg = "only .md and .yaml files are entries; this file is ignored";
+                self.diags.push(Diagnostic::warning(rel, "stray-file", msg));
+                return;
+            }
+        }
+        if !is_slug(stem) {
+            self.diags.push(Diagnostic::error(rel, "bad-slug", format!("entry file name `{stem}` must be lower-case words joined by `-` (like `expired-key`)")));
+            return;
         }
         let platform = item
             .path()
@@ -483,49 +543,12 @@ fn list_content(root: &Path) -> (Vec<(String, String)>, Vec<RecordFile>, Vec<Dia
             .and_then(|p| p.file_name())
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
-        if is_dir {
-            diags.push(Diagnostic::warning(
-                rel,
-                "stray-file",
-                "folders inside a platform folder are not read",
-            ));
-            continue;
-        }
-        let (stem, ext) = match name.rsplit_once('.') {
-            Some((s, e)) => (s, e),
-            None => (name.as_str(), ""),
-        };
-        match ext {
-            "md" | "yaml" => {}
-            "yml" => {
-                diags.push(Diagnostic::error(
-                    rel,
-                    "bad-extension",
-                    "records end in .yaml, not .yml",
-                ));
-                continue;
-            }
-            _ => {
-                diags.push(Diagnostic::warning(
-                    rel,
-                    "stray-file",
-                    "only .md and .yaml files are entries; this file is ignored",
-                ));
-                continue;
-            }
-        }
-        if !is_slug(stem) {
-            diags.push(Diagnostic::error(rel, "bad-slug", format!("entry file name `{stem}` must be lower-case words joined by `-` (like `expired-key`)")));
-            continue;
-        }
-        records.push(RecordFile {
+        self.records.push(RecordFile {
             rel,
             platform,
             slug: stem.to_owned(),
         });
     }
-    diags.extend(refused.into_inner());
-    (platforms, records, diags)
 }
 
 fn is_hidden(name: &str) -> bool {

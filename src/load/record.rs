@@ -6,17 +6,14 @@
 //! resolve it into an [`Entry`] whose every field the renderer can trust. Every
 //! problem found in one file is reported, with the line of the original file.
 
-use crate::model::{BodySpan, Entry, Faq, Source};
-use crate::util::text::{control_message, forbidden_control, is_slug, normalize_newlines};
-use crate::util::time::parse_date;
-use crate::util::url::check_url;
+use crate::model::{BodySpan, Entry};
+use crate::util::text::normalize_newlines;
 use jiff::civil::Date;
 use schemars::JsonSchema;
 use serde::Deserialize;
 
 use crate::diagnostic::Diagnostic;
 use crate::load::yaml::{self, Spanned};
-use crate::model::positions::PositionsBuilder;
 
 /// An entry as written in its file.
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -251,7 +248,7 @@ pub fn parse_with(
             text_len: text.len() as u32,
             released: !keep_body,
             verbatim: text.as_bytes() == bytes,
-            may_link: crate::check::links::may_link(split.body),
+            may_link: crate::util::text::may_link(split.body),
         };
         (split.yaml, split.body, split.body_line, Some(span))
     } else {
@@ -277,9 +274,9 @@ pub fn parse_with(
     }
     let raw: RawEntry =
         yaml::from_str(&yaml_text, file).map_err(|d| vec![front_matter_shape(*d, is_md)])?;
-    resolve(
+    super::resolve::resolve(
         raw,
-        Resolve {
+        super::resolve::Resolve {
             file,
             platform,
             slug,
@@ -306,334 +303,6 @@ fn front_matter_shape(mut d: Diagnostic, is_md: bool) -> Diagnostic {
         d.rule = "wrong-type";
     }
     d
-}
-
-struct Resolve<'a> {
-    file: &'a str,
-    platform: &'a str,
-    slug: &'a str,
-    body: &'a str,
-    body_line: u32,
-    body_span: Option<BodySpan>,
-    is_md: bool,
-    today: Date,
-}
-
-fn resolve(raw: RawEntry, r: Resolve<'_>) -> Result<Entry, Vec<Diagnostic>> {
-    let file = r.file;
-    let mut diags = Vec::new();
-    let mut positions = PositionsBuilder::default();
-    let mut err = |rule, field: String, pos: (u32, u32), msg: String| {
-        diags.push(
-            Diagnostic::error(file, rule, msg)
-                .field(field)
-                .at(pos.0, pos.1),
-        );
-    };
-
-    for (field, value, pos) in text_fields(&raw) {
-        if let Some((_, c)) = forbidden_control(value) {
-            err("control-character", field, pos, control_message(c));
-        }
-    }
-    if r.is_md
-        && let Some((at, c)) = forbidden_control(r.body)
-    {
-        let before = &r.body[..at];
-        let line = r.body_line + before.matches('\n').count() as u32;
-        let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) as u32 + 1;
-        err(
-            "control-character",
-            "body".into(),
-            (line, column),
-            control_message(c),
-        );
-    }
-
-    let text_field = |name: &str, v: &Spanned<String>, positions: &mut PositionsBuilder| {
-        positions.insert(name, v.pos());
-        v.value.trim().to_owned()
-    };
-    let title = text_field("title", &raw.title, &mut positions);
-    let summary = text_field("summary", &raw.summary, &mut positions);
-    for (name, value, pos) in [
-        ("title", &title, raw.title.pos()),
-        ("summary", &summary, raw.summary.pos()),
-    ] {
-        if value.is_empty() {
-            err(
-                "required",
-                name.into(),
-                pos,
-                format!("`{name}` must not be empty"),
-            );
-        } else if value.contains('\n') {
-            err(
-                "wrong-type",
-                name.into(),
-                pos,
-                format!("`{name}` must be one line of plain text"),
-            );
-        }
-    }
-
-    positions.insert("signatures", raw.signatures.pos());
-    let mut signatures = Vec::new();
-    for (i, s) in raw.signatures.value.iter().enumerate() {
-        positions.insert_item("signatures", i, None, s.pos());
-        // Signatures are verbatim: only a trailing newline from a `|` block scalar is dropped.
-        let sig = s.value.trim_end_matches('\n');
-        if sig.trim().is_empty() {
-            err(
-                "required",
-                format!("signatures[{i}]"),
-                s.pos(),
-                "a signature must not be empty".into(),
-            );
-        } else {
-            signatures.push(sig.to_owned());
-        }
-    }
-    if raw.signatures.value.is_empty() {
-        err(
-            "required",
-            "signatures".into(),
-            raw.signatures.pos(),
-            "`signatures` needs at least one error text, exactly as the tool prints it".into(),
-        );
-    }
-
-    positions.insert("updated", raw.updated.pos());
-    let updated = match parse_date(&raw.updated.value.0) {
-        Ok(d) if d > r.today => {
-            err(
-                "future-date",
-                "updated".into(),
-                raw.updated.pos(),
-                format!(
-                    "`updated` is {d}, which is in the future (today is {})",
-                    r.today
-                ),
-            );
-            d
-        }
-        Ok(d) => d,
-        Err(why) => {
-            err("bad-date", "updated".into(), raw.updated.pos(), why);
-            r.today
-        }
-    };
-
-    let mut tags = Vec::new();
-    for (i, t) in raw.tags.iter().flatten().enumerate() {
-        positions.insert_item("tags", i, None, t.pos());
-        if is_slug(&t.value) {
-            tags.push(t.value.clone());
-        } else {
-            err(
-                "bad-tag",
-                format!("tags[{i}]"),
-                t.pos(),
-                format!("tag `{}` must be lower-case words joined by `-`", t.value),
-            );
-        }
-    }
-
-    let mut list = |name: &str, items: Option<Vec<Spanned<String>>>| -> Vec<String> {
-        let items = items.unwrap_or_default();
-        if let Some(first) = items.first() {
-            positions.or_insert(name, first.pos());
-        }
-        let mut out = Vec::with_capacity(items.len());
-        for item in items {
-            if !item.value.trim().is_empty() {
-                positions.insert_item(name, out.len(), None, item.pos());
-                out.push(trimmed(item.value));
-            }
-        }
-        out
-    };
-    let causes = list("causes", raw.causes);
-    let fixes = list("fixes", raw.fixes);
-    let checks = list("checks", raw.checks);
-    let steps = list("steps", raw.steps);
-    let prevention = list("prevention", raw.prevention);
-
-    let mut optional = |name: &str, v: Option<Spanned<String>>| {
-        let v = v?;
-        positions.insert(name, v.pos());
-        Some(trimmed(v.value)).filter(|s| !s.is_empty())
-    };
-    let quick_fix = optional("quick_fix", raw.quick_fix);
-    let evidence = optional("evidence", raw.evidence);
-    let body_field = raw.body.as_ref().map(Spanned::pos);
-    let yaml_body = optional("body", raw.body);
-
-    let mut sources = Vec::new();
-    for (i, s) in raw.sources.iter().flatten().enumerate() {
-        positions.insert_item("sources", i, None, s.pos());
-        positions.insert_item("sources", i, Some("url"), s.value.url.pos());
-        let title = s.value.title.value.trim().to_owned();
-        let url = s.value.url.value.trim().to_owned();
-        if title.is_empty() {
-            err(
-                "required",
-                format!("sources[{i}].title"),
-                s.value.title.pos(),
-                "a source needs a title".into(),
-            );
-        }
-        if let Err(why) = check_url(&url) {
-            err(
-                "bad-url",
-                format!("sources[{i}].url"),
-                s.value.url.pos(),
-                why,
-            );
-        }
-        sources.push(Source { title, url });
-    }
-
-    let mut faq = Vec::new();
-    for (i, f) in raw.faq.iter().flatten().enumerate() {
-        positions.insert_item("faq", i, None, f.pos());
-        positions.insert_item("faq", i, Some("q"), f.value.q.pos());
-        positions.insert_item("faq", i, Some("a"), f.value.a.pos());
-        let q = f.value.q.value.trim().to_owned();
-        let a = f.value.a.value.trim().to_owned();
-        if q.is_empty() || a.is_empty() {
-            err(
-                "required",
-                format!("faq[{i}]"),
-                f.pos(),
-                "an FAQ item needs both `q` and `a`".into(),
-            );
-            continue;
-        }
-        faq.push(Faq { q, a });
-    }
-
-    let mut related = Vec::new();
-    for (i, rel) in raw.related.iter().flatten().enumerate() {
-        positions.insert_item("related", i, None, rel.pos());
-        let id = rel.value.trim();
-        match id.split_once('/') {
-            Some((p, s)) if is_slug(p) && is_slug(s) => related.push(id.to_owned()),
-            _ => err(
-                "bad-related",
-                format!("related[{i}]"),
-                rel.pos(),
-                format!("`{id}` is not an entry id; ids look like `platform/slug`"),
-            ),
-        }
-    }
-
-    let body = if r.is_md {
-        if let Some(pos) = body_field {
-            err(
-                "unknown-field",
-                "body".into(),
-                pos,
-                "`body` is only for pure-YAML entries; in a .md entry the body is the Markdown after the front matter".into(),
-            );
-        }
-        match r.body_span {
-            Some(span) if span.released => String::new(),
-            _ => r.body.trim().to_owned(),
-        }
-    } else {
-        yaml_body.unwrap_or_default()
-    };
-    let body_line = if r.is_md {
-        // The body is trimmed: its first line is the first non-blank one.
-        let blank = r.body.len() - r.body.trim_start().len();
-        r.body_line + r.body[..blank].matches('\n').count() as u32
-    } else {
-        positions.get("body").map_or(0, |p| p.0)
-    };
-
-    if !diags.is_empty() {
-        return Err(diags);
-    }
-    Ok(Entry {
-        id: format!("{}/{}", r.platform, r.slug),
-        platform: r.platform.to_owned(),
-        slug: r.slug.to_owned(),
-        file: file.to_owned(),
-        title,
-        summary,
-        signatures,
-        updated,
-        tags,
-        quick_fix,
-        causes,
-        fixes,
-        checks,
-        steps,
-        prevention,
-        sources,
-        evidence,
-        faq,
-        related,
-        draft: raw.draft.unwrap_or(false),
-        body,
-        body_line,
-        body_span: r.body_span,
-        positions: positions.finish(),
-    })
-}
-
-/// Every text field of `raw` with its name and position, for the checks that apply to all.
-fn text_fields(raw: &RawEntry) -> Vec<(String, &str, (u32, u32))> {
-    let mut out: Vec<(String, &str, (u32, u32))> = Vec::new();
-    fn one(name: String, v: &Spanned<String>) -> (String, &str, (u32, u32)) {
-        (name, v.value.as_str(), v.pos())
-    }
-    out.push(one("title".into(), &raw.title));
-    out.push(one("summary".into(), &raw.summary));
-    for (i, s) in raw.signatures.value.iter().enumerate() {
-        out.push(one(format!("signatures[{i}]"), s));
-    }
-    for (name, single) in [
-        ("quick_fix", &raw.quick_fix),
-        ("evidence", &raw.evidence),
-        ("body", &raw.body),
-    ] {
-        if let Some(v) = single {
-            out.push(one(name.into(), v));
-        }
-    }
-    for (name, list) in [
-        ("tags", &raw.tags),
-        ("causes", &raw.causes),
-        ("fixes", &raw.fixes),
-        ("checks", &raw.checks),
-        ("steps", &raw.steps),
-        ("prevention", &raw.prevention),
-        ("related", &raw.related),
-    ] {
-        for (i, v) in list.iter().flatten().enumerate() {
-            out.push(one(format!("{name}[{i}]"), v));
-        }
-    }
-    for (i, s) in raw.sources.iter().flatten().enumerate() {
-        out.push(one(format!("sources[{i}].title"), &s.value.title));
-        out.push(one(format!("sources[{i}].url"), &s.value.url));
-    }
-    for (i, f) in raw.faq.iter().flatten().enumerate() {
-        out.push(one(format!("faq[{i}].q"), &f.value.q));
-        out.push(one(format!("faq[{i}].a"), &f.value.a));
-    }
-    out
-}
-
-/// `s` without leading and trailing white space, reusing its buffer when there is none.
-fn trimmed(s: String) -> String {
-    if s.trim().len() == s.len() {
-        s
-    } else {
-        s.trim().to_owned()
-    }
 }
 
 #[cfg(test)]
@@ -699,21 +368,5 @@ mod tests {
         let rules: Vec<_> = diags.iter().map(|d| d.rule).collect();
         assert_eq!(rules, ["bad-date", "bad-tag", "bad-url"], "{diags:?}");
         assert_eq!(diags[0].line, Some(7));
-    }
-
-    #[test]
-    fn dates_are_strict() {
-        assert!(parse_date("2026-1-2").is_err());
-        assert!(parse_date("2026-13-01").is_err());
-        assert_eq!(
-            parse_date("2024-02-29").unwrap(),
-            Date::new(2024, 2, 29).unwrap()
-        );
-    }
-
-    #[test]
-    fn slugs() {
-        assert!(is_slug("a-b1"));
-        assert!(!is_slug("a--b") && !is_slug("A") && !is_slug("-a") && !is_slug(""));
     }
 }

@@ -69,7 +69,7 @@ pub struct BodySpan {
     /// the same offsets in the file and a released one can be read back alone.
     pub verbatim: bool,
     /// The body has a `[` or a `<`, without which Markdown has no link
-    /// ([`links::may_link`](crate::check::links::may_link)); the link check reads no other body.
+    /// ([`may_link`](crate::util::text::may_link)); the link check reads no other body.
     pub may_link: bool,
 }
 

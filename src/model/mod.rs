@@ -2,5 +2,6 @@
 
 pub mod entry;
 pub mod positions;
+pub mod sections;
 
 pub use entry::{BodySpan, Entry, Faq, Source};

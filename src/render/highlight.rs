@@ -266,6 +266,25 @@ impl Lexer<'_> {
     /// Emits the token at the start of `rest`, returning its byte length, or None for a plain char.
     fn token(&mut self, rest: &str, c: char, word_start: bool, line_start: bool) -> Option<usize> {
         let l = self.l;
+        if let Some(n) = self.comment(rest, word_start, line_start) {
+            return Some(n);
+        }
+        if l.quotes.contains(&c) {
+            return self.string(rest, c, line_start);
+        }
+        if l.dollar_vars && c == '$' {
+            return self.variable(rest);
+        }
+        if !word_start {
+            return None;
+        }
+        self.number(rest, c, line_start)
+            .or_else(|| self.word(rest, c, line_start))
+    }
+
+    /// A line comment (`#` only at the start of a word or line) or a block comment.
+    fn comment(&mut self, rest: &str, word_start: bool, line_start: bool) -> Option<usize> {
+        let l = self.l;
         for open in l.line_comments {
             if rest.starts_with(open) && (*open != "#" || word_start || line_start) {
                 let n = rest.find('\n').unwrap_or(rest.len());
@@ -273,80 +292,95 @@ impl Lexer<'_> {
                 return Some(n);
             }
         }
-        if let Some((open, close)) = l.block_comment
-            && rest.starts_with(open)
-        {
-            let n = rest[open.len()..]
-                .find(close)
-                .map_or(rest.len(), |e| open.len() + e + close.len());
-            self.span("hl-c", &rest[..n]);
-            return Some(n);
-        }
-        if l.quotes.contains(&c) {
-            if l.lifetimes && c == '\'' && !is_char_literal(rest) {
-                return None;
-            }
-            let n = string_len(rest, c, l);
-            let class = if l.keys != Keys::None && is_key(&rest[n..], l, line_start) {
-                "hl-a"
-            } else {
-                "hl-s"
-            };
-            self.span(class, &rest[..n]);
-            return Some(n);
-        }
-        if l.dollar_vars && c == '$' {
-            let n = dollar_len(rest);
-            if n > 1 {
-                self.span("hl-v", &rest[..n]);
-                return Some(n);
-            }
+        let (open, close) = l.block_comment?;
+        if !rest.starts_with(open) {
             return None;
         }
-        if !word_start {
+        let n = rest[open.len()..]
+            .find(close)
+            .map_or(rest.len(), |e| open.len() + e + close.len());
+        self.span("hl-c", &rest[..n]);
+        Some(n)
+    }
+
+    /// A string opened by the quote `c`, or a key when a `:` or `=` makes it one; a Rust
+    /// lifetime is left as plain text.
+    fn string(&mut self, rest: &str, c: char, line_start: bool) -> Option<usize> {
+        let l = self.l;
+        if l.lifetimes && c == '\'' && !is_char_literal(rest) {
             return None;
         }
-        if c.is_ascii_digit()
-            || (c == '-'
-                && rest[1..].starts_with(|d: char| d.is_ascii_digit())
-                && l.keys != Keys::None)
-        {
-            let n = 1 + rest[1..]
-                .find(|d: char| !(d.is_ascii_alphanumeric() || d == '_' || d == '.'))
-                .unwrap_or(rest.len() - 1);
-            let word = &rest[..n];
-            let numeric = word[usize::from(c == '-')..]
-                .trim_end_matches(|d: char| d.is_ascii_alphabetic())
-                .chars()
-                .all(|d| d.is_ascii_hexdigit() || d == '_' || d == '.' || d == 'x' || d == 'o');
-            if numeric && !(l.keys == Keys::Colon && is_key(&rest[n..], l, line_start)) {
-                self.span("hl-n", word);
-                return Some(n);
-            }
-        }
-        if is_word(c) || (c == '~' && l.literals.contains(&"~")) {
-            let n = rest
-                .find(|d: char| !(is_word(d) || (l.keys != Keys::None && d == '-')))
-                .unwrap_or(rest.len())
-                .max(c.len_utf8());
-            let word = &rest[..n];
-            if l.keys != Keys::None && is_key(&rest[n..], l, line_start) {
-                self.span("hl-a", word);
-                return Some(n);
-            }
-            let next = rest[n..].chars().next();
-            let class = if l.keywords.contains(&word) && next != Some(':') && next != Some('=') {
-                "hl-k"
-            } else if l.literals.contains(&word) && !next.is_some_and(is_word) {
-                "hl-l"
-            } else {
-                crate::util::escape::text_into(self.out, word);
-                return Some(n);
-            };
-            self.span(class, word);
+        let n = string_len(rest, c, l);
+        let class = if l.keys != Keys::None && is_key(&rest[n..], l, line_start) {
+            "hl-a"
+        } else {
+            "hl-s"
+        };
+        self.span(class, &rest[..n]);
+        Some(n)
+    }
+
+    /// A shell variable (`$VAR`, `${VAR}`, `$1`); a lone `$` is plain text.
+    fn variable(&mut self, rest: &str) -> Option<usize> {
+        let n = dollar_len(rest);
+        if n > 1 {
+            self.span("hl-v", &rest[..n]);
             return Some(n);
         }
         None
+    }
+
+    /// A number (negative in data languages), unless it is a key; None lets the word take it.
+    fn number(&mut self, rest: &str, c: char, line_start: bool) -> Option<usize> {
+        let l = self.l;
+        let starts_number = c.is_ascii_digit()
+            || (c == '-'
+                && rest[1..].starts_with(|d: char| d.is_ascii_digit())
+                && l.keys != Keys::None);
+        if !starts_number {
+            return None;
+        }
+        let n = 1 + rest[1..]
+            .find(|d: char| !(d.is_ascii_alphanumeric() || d == '_' || d == '.'))
+            .unwrap_or(rest.len() - 1);
+        let word = &rest[..n];
+        let numeric = word[usize::from(c == '-')..]
+            .trim_end_matches(|d: char| d.is_ascii_alphabetic())
+            .chars()
+            .all(|d| d.is_ascii_hexdigit() || d == '_' || d == '.' || d == 'x' || d == 'o');
+        if numeric && !(l.keys == Keys::Colon && is_key(&rest[n..], l, line_start)) {
+            self.span("hl-n", word);
+            return Some(n);
+        }
+        None
+    }
+
+    /// A word: a key, a keyword, a literal, or plain text written as it is.
+    fn word(&mut self, rest: &str, c: char, line_start: bool) -> Option<usize> {
+        let l = self.l;
+        if !(is_word(c) || (c == '~' && l.literals.contains(&"~"))) {
+            return None;
+        }
+        let n = rest
+            .find(|d: char| !(is_word(d) || (l.keys != Keys::None && d == '-')))
+            .unwrap_or(rest.len())
+            .max(c.len_utf8());
+        let word = &rest[..n];
+        if l.keys != Keys::None && is_key(&rest[n..], l, line_start) {
+            self.span("hl-a", word);
+            return Some(n);
+        }
+        let next = rest[n..].chars().next();
+        let class = if l.keywords.contains(&word) && next != Some(':') && next != Some('=') {
+            "hl-k"
+        } else if l.literals.contains(&word) && !next.is_some_and(is_word) {
+            "hl-l"
+        } else {
+            crate::util::escape::text_into(self.out, word);
+            return Some(n);
+        };
+        self.span(class, word);
+        Some(n)
     }
 }
 

@@ -19,33 +19,8 @@
 use std::collections::HashSet;
 use std::sync::LazyLock;
 
+use crate::model::sections::is_reserved_id;
 use pulldown_cmark::{CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
-
-/// Ids the entry template gives its own sections; body headings never take them.
-pub const RESERVED_IDS: &[&str] = &[
-    "main",
-    "signatures",
-    "quick-fix",
-    "causes",
-    "fixes",
-    "checks",
-    "steps",
-    "prevention",
-    "sources",
-    "evidence",
-    "faq",
-    "related",
-    "toc",
-    "search",
-    "search-results",
-    "search-input",
-    "search-status",
-    "site-search",
-    "updated",
-    "quick-fix-heading",
-    "toc-heading",
-    "more-errors",
-];
 
 /// Where a piece of Markdown lives, for rewriting links to other records.
 #[derive(Debug, Clone, Copy)]
@@ -162,79 +137,14 @@ const SYNTAX: [bool; 256] = {
 };
 
 /// Like [`render`], sharing heading ids with other pieces of the same page: a heading
-/// takes none of `used_ids` (to which its own is added) and none of [`RESERVED_IDS`].
+/// takes none of `used_ids` (to which its own is added) and none the theme owns ([`is_reserved_id`]).
 pub fn render_with_ids(md: &str, ctx: LinkContext<'_>, used_ids: &mut HashSet<String>) -> Rendered {
     let mut events: Vec<Event<'_>> = Parser::new_ext(md, options()).collect();
-    let mut needs_sanitizer = false;
-    let mut headings = Vec::new();
-    let mut record_links = Vec::new();
-
-    let mut i = 0;
-    while i < events.len() {
-        match &mut events[i] {
-            Event::Html(_) | Event::InlineHtml(_) => needs_sanitizer = true,
-            Event::Start(Tag::Link {
-                dest_url,
-                link_type,
-                ..
-            }) => {
-                if !matches!(link_type, LinkType::Email) && !is_safe_url(dest_url) {
-                    needs_sanitizer = true;
-                }
-                if let Some(link) = record_link(dest_url, ctx) {
-                    *dest_url = CowStr::from(format!(
-                        "{}{}/{}",
-                        ctx.base_path,
-                        link.id,
-                        link.anchor
-                            .as_deref()
-                            .map(|a| format!("#{a}"))
-                            .unwrap_or_default()
-                    ));
-                    record_links.push(link);
-                }
-            }
-            Event::Start(Tag::Image { dest_url, .. }) if !is_safe_url(dest_url) => {
-                needs_sanitizer = true
-            }
-            // A footnote's label becomes an element id: one the theme uses is renamed.
-            Event::FootnoteReference(label) | Event::Start(Tag::FootnoteDefinition(label))
-                if is_reserved_id(label) =>
-            {
-                *label = CowStr::from(format!("fn-{label}"));
-            }
-            Event::Start(tag) if !is_plain_tag(tag) => needs_sanitizer = true,
-            Event::Start(Tag::Heading { .. }) => {
-                let text = plain_text_until_end(&events[i + 1..]);
-                if let Event::Start(Tag::Heading {
-                    level,
-                    id,
-                    classes,
-                    attrs,
-                }) = &mut events[i]
-                {
-                    // `{.class key=value}` would be written into the tag as it stands, an
-                    // event handler included: a heading keeps only its id, made safe below.
-                    classes.clear();
-                    attrs.clear();
-                    // The page title is the only h1.
-                    if *level == HeadingLevel::H1 {
-                        *level = HeadingLevel::H2;
-                    }
-                    let wanted = id.as_deref().map(slugify).unwrap_or_else(|| slugify(&text));
-                    let unique = unique_id(&wanted, used_ids);
-                    *id = Some(CowStr::from(unique.clone()));
-                    headings.push(Heading {
-                        level: level_number(*level),
-                        id: unique,
-                        text,
-                    });
-                }
-            }
-            _ => {}
-        }
-        i += 1;
-    }
+    let Prepared {
+        needs_sanitizer,
+        headings,
+        record_links,
+    } = prepare(&mut events, ctx, used_ids);
 
     let events = crate::render::aids::reading_aids(events, &headings);
     let mut html = String::with_capacity(md.len() * 3 / 2);
@@ -249,6 +159,110 @@ pub fn render_with_ids(md: &str, ctx: LinkContext<'_>, used_ids: &mut HashSet<St
         headings,
         record_links,
     }
+}
+
+/// What [`prepare`] learns of a piece's events.
+struct Prepared {
+    /// Whether the events hold anything that only the sanitizer makes safe.
+    needs_sanitizer: bool,
+    headings: Vec<Heading>,
+    record_links: Vec<RecordLink>,
+}
+
+/// Makes the parser's events ready to write, in place: links to records point at their pages,
+/// footnotes and headings stay off the ids the theme owns, and headings get their ids.
+fn prepare(
+    events: &mut [Event<'_>],
+    ctx: LinkContext<'_>,
+    used_ids: &mut HashSet<String>,
+) -> Prepared {
+    let mut needs_sanitizer = false;
+    let mut headings = Vec::new();
+    let mut record_links = Vec::new();
+    for i in 0..events.len() {
+        match &mut events[i] {
+            Event::Html(_) | Event::InlineHtml(_) => needs_sanitizer = true,
+            Event::Start(Tag::Link {
+                dest_url,
+                link_type,
+                ..
+            }) => {
+                if !matches!(link_type, LinkType::Email) && !is_safe_url(dest_url) {
+                    needs_sanitizer = true;
+                }
+                record_links.extend(point_at_record_page(dest_url, ctx));
+            }
+            Event::Start(Tag::Image { dest_url, .. }) if !is_safe_url(dest_url) => {
+                needs_sanitizer = true
+            }
+            // A footnote's label becomes an element id: one the theme uses is renamed.
+            Event::FootnoteReference(label) | Event::Start(Tag::FootnoteDefinition(label))
+                if is_reserved_id(label) =>
+            {
+                *label = CowStr::from(format!("fn-{label}"));
+            }
+            Event::Start(tag) if !is_plain_tag(tag) => needs_sanitizer = true,
+            Event::Start(Tag::Heading { .. }) => {
+                headings.extend(name_heading(events, i, used_ids));
+            }
+            _ => {}
+        }
+    }
+    Prepared {
+        needs_sanitizer,
+        headings,
+        record_links,
+    }
+}
+
+/// Rewrites a link to a record file to the URL of the record's page, and returns the link.
+fn point_at_record_page(dest_url: &mut CowStr<'_>, ctx: LinkContext<'_>) -> Option<RecordLink> {
+    let link = record_link(dest_url, ctx)?;
+    *dest_url = CowStr::from(format!(
+        "{}{}/{}",
+        ctx.base_path,
+        link.id,
+        link.anchor
+            .as_deref()
+            .map(|a| format!("#{a}"))
+            .unwrap_or_default()
+    ));
+    Some(link)
+}
+
+/// Settles the heading that opens at `events[at]`: its attributes go, `h1` becomes `h2`, and
+/// it takes a unique id, its own `{#id}` or its text, slugified.
+fn name_heading(
+    events: &mut [Event<'_>],
+    at: usize,
+    used_ids: &mut HashSet<String>,
+) -> Option<Heading> {
+    let text = plain_text_until_end(&events[at + 1..]);
+    let Event::Start(Tag::Heading {
+        level,
+        id,
+        classes,
+        attrs,
+    }) = &mut events[at]
+    else {
+        return None;
+    };
+    // `{.class key=value}` would be written into the tag as it stands, an
+    // event handler included: a heading keeps only its id, made safe below.
+    classes.clear();
+    attrs.clear();
+    // The page title is the only h1.
+    if *level == HeadingLevel::H1 {
+        *level = HeadingLevel::H2;
+    }
+    let wanted = id.as_deref().map(slugify).unwrap_or_else(|| slugify(&text));
+    let unique = unique_id(&wanted, used_ids);
+    *id = Some(CowStr::from(unique.clone()));
+    Some(Heading {
+        level: level_number(*level),
+        id: unique,
+        text,
+    })
 }
 
 /// Renders a list item or short field: one paragraph loses its `<p>` wrapper.
@@ -343,12 +357,6 @@ pub fn slugify(text: &str) -> String {
     } else {
         out.to_owned()
     }
-}
-
-/// Whether content may not take `id`: the entry template's sections and the ids the
-/// theme's scripts look up, which a second element of that id would hijack.
-pub fn is_reserved_id(id: &str) -> bool {
-    RESERVED_IDS.contains(&id)
 }
 
 /// Tags that pulldown-cmark writes with nothing but escaped text and checked URLs
@@ -540,273 +548,4 @@ fn with_image_alts(html: String) -> String {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// Every string the fast paths take renders and flattens exactly as the parser would.
-    #[test]
-    fn fast_paths_match_the_parser() {
-        const PIECES: &[&str] = &[
-            "a",
-            "Z",
-            "word",
-            " ",
-            "  ",
-            "\t",
-            "\n",
-            "1",
-            "42.",
-            "3)",
-            ".",
-            ",",
-            ":",
-            ";",
-            "-",
-            "--",
-            "+",
-            "=",
-            "(",
-            ")",
-            "'",
-            "\"",
-            "/",
-            "?",
-            "%",
-            "$",
-            "@",
-            "^",
-            "{",
-            "}",
-            "{#x}",
-            "é",
-            "—",
-            "\u{a0}",
-            "日本",
-            "*",
-            "_",
-            "`",
-            "[",
-            "]",
-            "<",
-            ">",
-            "&",
-            "&amp;",
-            "!",
-            "~",
-            "|",
-            "#",
-            "\\",
-            "http://x.y",
-            "www.x.y",
-            "\r",
-            "`code`",
-            "`a*b_c`",
-            "`x & y`",
-            "`a\"b'`",
-            "` sp`",
-            "`[x](y)`",
-            "`-v`",
-            "`\\n`",
-            "`<b>`",
-            "``",
-            "`",
-            " `",
-            "` ",
-        ];
-        let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
-        let mut next = |n: usize| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            (seed % n as u64) as usize
-        };
-        let (mut plain, mut with_code) = (0, 0);
-        for _ in 0..40_000 {
-            let len = 1 + next(8);
-            let md: String = (0..len).map(|_| PIECES[next(PIECES.len())]).collect();
-            let Some(pieces) = simple_pieces(&md) else {
-                continue;
-            };
-            plain += 1;
-            with_code += usize::from(pieces.iter().any(|p| p.0));
-            let slow = unwrap_paragraph(render(&md, CTX).html);
-            assert_eq!(render_inline(&md, CTX), slow, "render_inline({md:?})");
-            assert_eq!(
-                plain_text(&md),
-                plain_text_parsed(&md),
-                "plain_text({md:?})"
-            );
-        }
-        // The generator must reach the fast path often enough to mean something.
-        assert!(plain > 2_000, "only {plain} strings on the fast path");
-        assert!(with_code > 500, "only {with_code} of them with code");
-        for md in [
-            "Run it.",
-            "Use a \"quoted\" key: it's fine - really (mostly).",
-            "Run `npm ci --force` then wait",
-            "`git status` first",
-        ] {
-            assert!(simple_pieces(md).is_some(), "{md:?}");
-        }
-        assert_eq!(
-            render_inline("Run `a && b` now.", CTX),
-            "Run <code>a &amp;&amp; b</code> now."
-        );
-        for md in [
-            "", " a", "a ", "1. a", "- a", "a\nb", "a <b>", "a & b", "# a", "a `b", "a ``b``",
-            "a ` b`", "a `<b>`", "*a* `b`",
-        ] {
-            assert!(simple_pieces(md).is_none(), "{md:?}");
-        }
-    }
-
-    const CTX: LinkContext<'static> = LinkContext {
-        platform: "git",
-        base_path: "/kb/",
-    };
-
-    #[test]
-    fn dangerous_html_never_survives() {
-        let md = "Hi <script>alert(1)</script> <img src=x onerror=alert(2)> <iframe src=//e></iframe>\n\n\
-                  [a](javascript:alert(3)) [b](JaVaScRiPt:alert(4)) ![c](javascript:alert(5))\n\n<div onclick=\"x()\">d</div>";
-        let html = render(md, CTX).html;
-        for bad in [
-            "<script",
-            "onerror",
-            "<iframe",
-            "javascript:",
-            "JaVaScRiPt",
-            "onclick",
-        ] {
-            assert!(!html.contains(bad), "{bad} in {html}");
-        }
-        assert!(html.contains("<div>d</div>"), "{html}");
-    }
-
-    #[test]
-    fn heading_attributes_never_reach_the_page() {
-        for md in [
-            "## Why it happens {autofocus onfocus=alert(document.domain) tabindex=0}",
-            "## Why it happens {.x onmouseover=alert(1) #why-it-happens}",
-            "Text\n\nWhy it happens {onclick=alert(1)}\n---------------",
-        ] {
-            for html in [render(md, CTX).html, render_inline(md, CTX)] {
-                for bad in [
-                    "onfocus",
-                    "autofocus",
-                    "tabindex",
-                    "onmouseover",
-                    "onclick",
-                    "class=\"x\"",
-                ] {
-                    assert!(!html.contains(bad), "{bad} in {html}");
-                }
-                assert!(html.contains("id=\"why-it-happens\""), "{html}");
-            }
-        }
-    }
-
-    #[test]
-    fn character_references_never_make_control_characters() {
-        let md = "# T&#x1b;]0;x&#7;\n\nSay &#x1b;[2J `a` &#155;31m <b>&#x1b;</b>";
-        let r = render(md, CTX);
-        for text in [r.html.as_str(), &plain_text(md), &r.headings[0].text] {
-            assert!(
-                !text.chars().any(|c| c.is_control() && c != '\n'),
-                "{text:?}"
-            );
-        }
-        assert!(r.html.contains("\u{fffd}[2J"), "{}", r.html);
-    }
-
-    #[test]
-    fn content_never_takes_an_id_the_theme_owns() {
-        let md = "<div id=\"search-results\">spoof</div><div id=\"mine\">x</div>\n\n## Results {#search-input}\n\nSee[^search-status].\n\n[^search-status]: A note.";
-        let html = render(md, CTX).html;
-        for id in RESERVED_IDS {
-            assert!(!html.contains(&format!("id=\"{id}\"")), "{id} in {html}");
-            assert!(
-                !html.contains(&format!("href=\"#{id}\"")),
-                "#{id} in {html}"
-            );
-        }
-        assert!(
-            html.contains("spoof") && html.contains("id=\"mine\""),
-            "{html}"
-        );
-        // The footnote still links to its note, under another id.
-        assert!(html.contains("href=\"#fn-search-status\""), "{html}");
-        assert!(html.contains("id=\"fn-search-status\""), "{html}");
-        // Without raw HTML (the parser's own output, no sanitizer), the same holds.
-        let html = render("See[^main].\n\n[^main]: A note.\n\n# x {#toc}", CTX).html;
-        assert!(
-            !html.contains("id=\"main\"") && !html.contains("id=\"toc\""),
-            "{html}"
-        );
-    }
-
-    #[test]
-    fn fast_path_and_sanitizer_agree_on_safe_markdown() {
-        let md = "# Title\n\n| a | b |\n|:--|--:|\n| 1 | 2 |\n\n- [x] done\n- [ ] todo\n\n~~old~~ [x](https://e.com) note[^1]\n\n[^1]: foot\n\n```rust\nfn main() {}\n```\n";
-        let fast = render(md, CTX).html;
-        // The sanitizer re-serializes (`style="a: b"`, `<input/>`) but keeps every element and attribute.
-        let normal = |s: &str| s.replace(": ", ":").replace("/>", ">");
-        assert_eq!(normal(&sanitize(&fast)), normal(&fast));
-    }
-
-    #[test]
-    fn headings_get_unique_ids_that_avoid_section_ids() {
-        let r = render(
-            "## What it means\n\n## Causes\n\n## What it means\n\n## Custom {#mine}",
-            CTX,
-        );
-        let ids: Vec<_> = r.headings.iter().map(|h| h.id.as_str()).collect();
-        assert_eq!(
-            ids,
-            ["what-it-means", "causes-1", "what-it-means-1", "mine"]
-        );
-        assert!(
-            r.html
-                .contains(r#"<h2 id="what-it-means">What it means</h2>"#),
-            "{}",
-            r.html
-        );
-    }
-
-    #[test]
-    fn record_links_become_page_urls() {
-        let r = render(
-            "[a](other.md) [b](../npm/x.md#causes) [c](../y/) [d](https://e.com/x.md)",
-            CTX,
-        );
-        assert!(r.html.contains(r#"href="/kb/git/other/""#), "{}", r.html);
-        assert!(r.html.contains(r#"href="/kb/npm/x/#causes""#), "{}", r.html);
-        assert!(r.html.contains(r#"href="../y/""#));
-        let ids: Vec<_> = r.record_links.iter().map(|l| l.id.as_str()).collect();
-        assert_eq!(ids, ["git/other", "npm/x"]);
-    }
-
-    #[test]
-    fn inline_items_lose_the_paragraph() {
-        assert_eq!(
-            render_inline("Run `git status`.", CTX),
-            "Run <code>git status</code>."
-        );
-        assert!(render_inline("a\n\nb", CTX).starts_with("<p>a</p>"));
-    }
-
-    #[test]
-    fn url_safety() {
-        assert!(
-            is_safe_url("../x/")
-                && is_safe_url("https://a")
-                && is_safe_url("a/b:c")
-                && is_safe_url("#x")
-        );
-        assert!(
-            !is_safe_url("javascript:x")
-                && !is_safe_url(" java\tscript:x")
-                && !is_safe_url("data:text/html,x")
-        );
-    }
-}
+mod tests;

@@ -10,6 +10,7 @@
 pub mod aids;
 pub mod assets;
 pub mod budget;
+mod entry;
 pub mod feeds;
 pub mod highlight;
 pub mod jsonld;
@@ -25,7 +26,8 @@ use tera::{Context, Tera};
 use crate::diagnostic::Diagnostic;
 use crate::load::{Platform, Site};
 use crate::model::Entry;
-use markdown::{Heading, LinkContext};
+pub use entry::{EntryVars, FaqVars, entry_vars, page_ids};
+use markdown::LinkContext;
 
 /// The built-in templates, by file name.
 pub const BUILTIN_TEMPLATES: &[(&str, &str)] = &[
@@ -342,177 +344,6 @@ pub fn card<'a>(site: &'a Site, e: &'a Entry) -> Card<'a> {
         signature: e.signatures.first().map_or("", String::as_str),
         updated: e.updated.to_string(),
     }
-}
-
-/// `entry` in `entry.html`.
-#[derive(Debug, Serialize)]
-pub struct EntryVars<'a> {
-    pub id: &'a str,
-    pub title: &'a str,
-    pub summary: &'a str,
-    pub url: String,
-    pub permalink: String,
-    pub platform: Option<PlatformVars<'a>>,
-    pub signatures: &'a [String],
-    pub quick_fix_html: String,
-    pub body_html: String,
-    pub toc: Vec<Heading>,
-    pub sections: Vec<Heading>,
-    pub causes_html: Vec<String>,
-    pub fixes_html: Vec<String>,
-    pub checks_html: Vec<String>,
-    pub steps_html: Vec<String>,
-    pub prevention_html: Vec<String>,
-    pub sources: &'a [crate::model::Source],
-    pub evidence_html: String,
-    pub faq: Vec<FaqVars<'a>>,
-    pub related: Vec<Card<'a>>,
-    /// Cards (see [`Card`]) already made into Tera values, which pages share.
-    pub platform_entries: Vec<tera::Value>,
-    pub tags: &'a [String],
-    pub updated: String,
-    pub updated_human: String,
-    pub edit_url: Option<String>,
-    pub source_file: &'a str,
-    pub json_ld: String,
-}
-
-/// One FAQ item, its answer rendered.
-#[derive(Debug, Serialize)]
-pub struct FaqVars<'a> {
-    pub q: &'a str,
-    pub a_html: String,
-}
-
-/// Prepares everything `entry.html` shows; each Markdown field is parsed once.
-/// `body` is the entry's Markdown body ([`Site::body`]); `platform_total` is the number
-/// of entries of the entry's platform.
-pub fn entry_vars<'a>(
-    site: &'a Site,
-    e: &'a Entry,
-    body: &str,
-    platform_entries: Vec<tera::Value>,
-    platform_total: usize,
-) -> EntryVars<'a> {
-    let cfg = &site.config;
-    let ctx = LinkContext {
-        platform: &e.platform,
-        base_path: &cfg.base_path,
-    };
-    let items = |list: &[String]| {
-        list.iter()
-            .map(|m| markdown::render_inline(m, ctx))
-            .collect::<Vec<_>>()
-    };
-    let mut ids = std::collections::HashSet::new();
-    let body = markdown::render_with_ids(body, ctx, &mut ids);
-    let evidence = e
-        .evidence
-        .as_deref()
-        .map(|m| markdown::render_with_ids(m, ctx, &mut ids).html)
-        .unwrap_or_default();
-    let platform = site
-        .platforms
-        .get(&e.platform)
-        .map(|p| platform_vars(site, p, platform_total));
-    let related: Vec<Card<'a>> = e
-        .related
-        .iter()
-        .filter_map(|id| site.entry(id))
-        .map(|r| card(site, r))
-        .collect();
-    let faq: Vec<FaqVars<'a>> = e
-        .faq
-        .iter()
-        .map(|f| FaqVars {
-            q: &f.q,
-            a_html: markdown::render_inline(&f.a, ctx),
-        })
-        .collect();
-    let url = cfg.link(&format!("{}/", e.id));
-    let permalink = cfg.absolute(&format!("{}/", e.id));
-    let json_ld = crate::render::jsonld::entry(site, e, platform.as_ref(), &permalink);
-    let sections = sections(e, &body.headings, platform.as_ref(), !related.is_empty());
-    EntryVars {
-        id: &e.id,
-        title: &e.title,
-        summary: &e.summary,
-        url,
-        permalink,
-        platform,
-        signatures: &e.signatures,
-        quick_fix_html: e
-            .quick_fix
-            .as_deref()
-            .map(|q| markdown::render_inline(q, ctx))
-            .unwrap_or_default(),
-        toc: body
-            .headings
-            .iter()
-            .filter(|h| h.level == 2)
-            .cloned()
-            .collect(),
-        sections,
-        body_html: body.html,
-        causes_html: items(&e.causes),
-        fixes_html: items(&e.fixes),
-        checks_html: items(&e.checks),
-        steps_html: items(&e.steps),
-        prevention_html: items(&e.prevention),
-        sources: &e.sources,
-        evidence_html: evidence,
-        faq,
-        related,
-        platform_entries,
-        tags: &e.tags,
-        updated: e.updated.to_string(),
-        updated_human: human_date(e.updated),
-        edit_url: cfg
-            .repository
-            .as_ref()
-            .map(|r| format!("{r}/edit/{}/{}", cfg.repository_branch, e.file)),
-        source_file: &e.file,
-        json_ld,
-    }
-}
-
-/// Every `h2` of an entry page below the quick fix, in page order: the body's
-/// headings, then the structured sections the entry has. `entry.html` shows
-/// them as the table of contents of long entries; its headings use the same text.
-fn sections(
-    e: &Entry,
-    body: &[Heading],
-    platform: Option<&PlatformVars<'_>>,
-    has_related: bool,
-) -> Vec<Heading> {
-    let mut out: Vec<Heading> = body.iter().filter(|h| h.level == 2).cloned().collect();
-    let checks = platform.map_or_else(|| "Checks".to_owned(), |p| format!("{} checks", p.name));
-    let structured = [
-        ("causes", "Causes", !e.causes.is_empty()),
-        ("fixes", "Quick fixes", !e.fixes.is_empty()),
-        ("checks", checks.as_str(), !e.checks.is_empty()),
-        ("steps", "Step-by-step troubleshooting", !e.steps.is_empty()),
-        ("prevention", "Prevention", !e.prevention.is_empty()),
-        ("sources", "Sources", !e.sources.is_empty()),
-        (
-            "evidence",
-            "Evidence",
-            e.evidence.as_deref().is_some_and(|m| !m.trim().is_empty()),
-        ),
-        ("faq", "FAQ", !e.faq.is_empty()),
-        ("related", "Related errors", has_related),
-    ];
-    out.extend(
-        structured
-            .into_iter()
-            .filter(|(_, _, shown)| *shown)
-            .map(|(id, text, _)| Heading {
-                level: 2,
-                id: id.to_owned(),
-                text: text.to_owned(),
-            }),
-    );
-    out
 }
 
 /// The search page's meta description.

@@ -26,21 +26,32 @@ pub fn render_pages(
 ) -> (usize, Vec<Diagnostic>) {
     let globals = Globals::new(site);
     templates.set_globals(&globals);
-    let templates = &*templates;
-    let errors = Mutex::new(Vec::<Diagnostic>::new());
-    let report = |r: Result<(), Diagnostic>| {
-        if let Err(d) = r {
-            errors.lock().unwrap_or_else(|e| e.into_inner()).push(d);
-        }
+    let (by_platform, last_update) = cards_by_platform(site);
+    let pages = Pages {
+        site,
+        templates,
+        sink,
+        globals: &globals,
+        by_platform,
+        last_update,
+        errors: Mutex::new(Vec::new()),
     };
-    let put = |path: &str, bytes: &[u8]| put_file(sink, path, bytes);
-    let page = |template: &str, ctx: &tera::Context, path: &str| -> Result<(), Diagnostic> {
-        let html = templates.render(template, ctx)?;
-        put(path, html.as_bytes())
-    };
+    pages.entries();
+    // The feeds that need no page list, beside the platform, category and other pages
+    // (in parallel too): no file of one waits for a file of another.
+    rayon::join(|| pages.feeds(), || pages.listings());
+    let count = site.entries.len() + site.platforms.len() + globals.categories.len() + 3;
+    (
+        count,
+        pages.errors.into_inner().unwrap_or_else(|e| e.into_inner()),
+    )
+}
 
-    // Cards for lists, per platform, sorted by title then id; and each platform's last update.
-    let mut by_platform: BTreeMap<&str, Vec<Card<'_>>> = BTreeMap::new();
+/// Cards for lists, per platform, sorted by title then id; and each platform's last update.
+type ByPlatform<'a> = BTreeMap<&'a str, Vec<Card<'a>>>;
+
+fn cards_by_platform(site: &Site) -> (ByPlatform<'_>, BTreeMap<&str, jiff::civil::Date>) {
+    let mut by_platform: ByPlatform<'_> = BTreeMap::new();
     let mut last_update: BTreeMap<&str, jiff::civil::Date> = BTreeMap::new();
     for e in &site.entries {
         by_platform
@@ -53,134 +64,172 @@ pub fn render_pages(
     for cards in by_platform.values_mut() {
         cards.sort_by(|a, b| a.title.cmp(b.title).then(a.id.cmp(b.id)));
     }
-    let cards_of = |platform: &str| by_platform.get(platform).map_or(&[][..], Vec::as_slice);
-    // Entry pages, in parallel. Entries come by id, so a platform's pages come together.
-    site.entries
-        .par_iter()
-        .for_each_init(CardValues::default, |values, e| {
-            let cards = by_platform.get(e.platform.as_str());
-            let others = cards
-                .map(|c| {
-                    platform_neighbours(c, &e.title, &e.id)
-                        .into_iter()
-                        .map(|k| values.get(&e.platform, c, k))
-                        .collect()
-                })
-                .unwrap_or_default();
-            let body = match site.body(e) {
-                Ok(body) => body,
-                Err(d) => return report(Err(d)),
-            };
-            let vars = super::entry_vars(site, e, &body, others, cards.map_or(0, Vec::len));
-            let mut ctx =
-                super::page_context("entry", &e.title, &e.summary, &format!("{}/", e.id), site);
-            ctx.insert("entry", &vars);
-            report(page("entry.html", &ctx, &format!("{}/index.html", e.id)));
-        });
+    (by_platform, last_update)
+}
 
-    // The feeds that need no page list, beside the platform, category and other pages
-    // (in parallel too): no file of one waits for a file of another.
-    rayon::join(
-        || {
-            report(put("robots.txt", feeds::robots(site).as_bytes()));
-            report(put("atom.xml", feeds::atom(site).as_bytes()));
-            report(
-                sink.put_with("api/entries.json", &|w| feeds::write_api_entries(site, w))
-                    .map_err(|e| io_error("api/entries.json", e)),
-            );
-        },
-        || {
-            let platforms: Vec<(&String, &crate::load::Platform)> = site.platforms.iter().collect();
-            let platform_pages: Vec<(String, Option<String>)> = platforms
-                .par_iter()
-                .map(|&(slug, p)| {
-                    let cards = cards_of(slug);
-                    let last = last_update.get(slug.as_str());
-                    let vars = globals.platforms.iter().find(|v| v.slug == slug);
-                    let description = super::platform_description(p, cards.len());
-                    let mut ctx = super::page_context(
-                        "platform",
-                        &p.name,
-                        &description,
-                        &format!("{slug}/"),
-                        site,
-                    );
-                    ctx.insert("platform", &vars);
-                    ctx.insert("entries", &cards);
-                    report(page("platform.html", &ctx, &format!("{slug}/index.html")));
-                    (format!("{slug}/"), last.map(|d| d.to_string()))
-                })
-                .collect();
-            let category_pages: Vec<(String, Option<String>)> = globals
-                .categories
-                .par_iter()
-                .map(|c| {
-                    let groups: Vec<CategoryGroup<'_, '_>> = c
-                        .platforms
-                        .iter()
-                        .map(|p| CategoryGroup {
-                            platform: p,
-                            entries: cards_of(p.slug),
-                        })
-                        .collect();
-                    let last = c
-                        .platforms
-                        .iter()
-                        .filter_map(|p| last_update.get(p.slug))
-                        .max();
-                    let description = super::category_description(c);
-                    let path = format!("categories/{}/", c.slug);
-                    let mut ctx =
-                        super::page_context("category", c.name, &description, &path, site);
-                    ctx.insert("category", c);
-                    ctx.insert("groups", &groups);
-                    report(page(
-                        "category.html",
-                        &ctx,
-                        &format!("categories/{}/index.html", c.slug),
-                    ));
-                    (path, last.map(|d| d.to_string()))
-                })
-                .collect();
+/// What every page of one build shares, and the problems found while writing them.
+struct Pages<'a> {
+    site: &'a Site,
+    templates: &'a Templates,
+    sink: &'a dyn Sink,
+    globals: &'a Globals<'a>,
+    by_platform: ByPlatform<'a>,
+    last_update: BTreeMap<&'a str, jiff::civil::Date>,
+    errors: Mutex<Vec<Diagnostic>>,
+}
 
-            // Home, search, 404.
-            let recent: Vec<Card<'_>> = feeds::recent(site, RECENT)
-                .into_iter()
-                .map(|e| super::card(site, e))
-                .collect();
-            let cfg = &site.config;
-            let mut ctx = super::page_context("index", &cfg.title, &cfg.description, "", site);
-            ctx.insert("recent", &recent);
-            report(page("index.html", &ctx, "index.html"));
-            let ctx = super::page_context(
-                "search",
-                "Search",
-                super::SEARCH_DESCRIPTION,
-                "search/",
-                site,
-            );
-            report(page("search.html", &ctx, "search/index.html"));
-            let ctx = super::page_context("404", "Page not found", "", "404.html", site);
-            report(page("404.html", &ctx, "404.html"));
+impl Pages<'_> {
+    fn report(&self, r: Result<(), Diagnostic>) {
+        if let Err(d) = r {
+            self.errors
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .push(d);
+        }
+    }
 
-            let home_last = site.entries.iter().map(|e| e.updated).max();
-            let sitemap_pages: Vec<(String, Option<String>)> =
-                std::iter::once((String::new(), home_last.map(|d| d.to_string())))
-                    .chain(platform_pages)
-                    .chain(category_pages)
+    fn put(&self, path: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
+        put_file(self.sink, path, bytes)
+    }
+
+    fn page(&self, template: &str, ctx: &tera::Context, path: &str) -> Result<(), Diagnostic> {
+        let html = self.templates.render(template, ctx)?;
+        self.put(path, html.as_bytes())
+    }
+
+    fn cards_of(&self, platform: &str) -> &[Card<'_>] {
+        self.by_platform
+            .get(platform)
+            .map_or(&[][..], Vec::as_slice)
+    }
+
+    /// Entry pages, in parallel. Entries come by id, so a platform's pages come together.
+    fn entries(&self) {
+        let site = self.site;
+        site.entries
+            .par_iter()
+            .for_each_init(CardValues::default, |values, e| {
+                let cards = self.by_platform.get(e.platform.as_str());
+                let others = cards
+                    .map(|c| {
+                        platform_neighbours(c, &e.title, &e.id)
+                            .into_iter()
+                            .map(|k| values.get(&e.platform, c, k))
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                let body = match site.body(e) {
+                    Ok(body) => body,
+                    Err(d) => return self.report(Err(d)),
+                };
+                let vars = super::entry_vars(site, e, &body, others, cards.map_or(0, Vec::len));
+                let path = format!("{}/", e.id);
+                let mut ctx = super::page_context("entry", &e.title, &e.summary, &path, site);
+                ctx.insert("entry", &vars);
+                self.report(self.page("entry.html", &ctx, &format!("{}/index.html", e.id)));
+            });
+    }
+
+    /// `robots.txt`, the Atom feed and `api/entries.json`.
+    fn feeds(&self) {
+        let site = self.site;
+        self.report(self.put("robots.txt", feeds::robots(site).as_bytes()));
+        self.report(self.put("atom.xml", feeds::atom(site).as_bytes()));
+        self.report(
+            self.sink
+                .put_with("api/entries.json", &|w| feeds::write_api_entries(site, w))
+                .map_err(|e| io_error("api/entries.json", e)),
+        );
+    }
+
+    /// Platform and category pages in parallel, then home, search and 404, then the sitemap.
+    fn listings(&self) {
+        let platform_pages = self.platform_pages();
+        let category_pages = self.category_pages();
+        self.other_pages();
+        let site = self.site;
+        let home_last = site.entries.iter().map(|e| e.updated).max();
+        let sitemap_pages: Vec<(String, Option<String>)> =
+            std::iter::once((String::new(), home_last.map(|d| d.to_string())))
+                .chain(platform_pages)
+                .chain(category_pages)
+                .collect();
+        self.report(self.put(
+            "sitemap.xml",
+            feeds::sitemap(site, &sitemap_pages).as_bytes(),
+        ));
+    }
+
+    /// Each platform's page; its path and last update, for the sitemap.
+    fn platform_pages(&self) -> Vec<(String, Option<String>)> {
+        let site = self.site;
+        let platforms: Vec<(&String, &crate::load::Platform)> = site.platforms.iter().collect();
+        platforms
+            .par_iter()
+            .map(|&(slug, p)| {
+                let cards = self.cards_of(slug);
+                let last = self.last_update.get(slug.as_str());
+                let vars = self.globals.platforms.iter().find(|v| v.slug == slug);
+                let description = super::platform_description(p, cards.len());
+                let path = format!("{slug}/");
+                let mut ctx = super::page_context("platform", &p.name, &description, &path, site);
+                ctx.insert("platform", &vars);
+                ctx.insert("entries", &cards);
+                self.report(self.page("platform.html", &ctx, &format!("{slug}/index.html")));
+                (path, last.map(|d| d.to_string()))
+            })
+            .collect()
+    }
+
+    /// Each category's page; its path and last update, for the sitemap.
+    fn category_pages(&self) -> Vec<(String, Option<String>)> {
+        let site = self.site;
+        self.globals
+            .categories
+            .par_iter()
+            .map(|c| {
+                let groups: Vec<CategoryGroup<'_, '_>> = c
+                    .platforms
+                    .iter()
+                    .map(|p| CategoryGroup {
+                        platform: p,
+                        entries: self.cards_of(p.slug),
+                    })
                     .collect();
-            report(put(
-                "sitemap.xml",
-                feeds::sitemap(site, &sitemap_pages).as_bytes(),
-            ));
-        },
-    );
+                let last = c
+                    .platforms
+                    .iter()
+                    .filter_map(|p| self.last_update.get(p.slug))
+                    .max();
+                let description = super::category_description(c);
+                let path = format!("categories/{}/", c.slug);
+                let mut ctx = super::page_context("category", c.name, &description, &path, site);
+                ctx.insert("category", c);
+                ctx.insert("groups", &groups);
+                let file = format!("categories/{}/index.html", c.slug);
+                self.report(self.page("category.html", &ctx, &file));
+                (path, last.map(|d| d.to_string()))
+            })
+            .collect()
+    }
 
-    let pages = site.entries.len() + site.platforms.len() + globals.categories.len() + 3;
-    (
-        pages,
-        errors.into_inner().unwrap_or_else(|e| e.into_inner()),
-    )
+    /// Home, search and 404.
+    fn other_pages(&self) {
+        let site = self.site;
+        let recent: Vec<Card<'_>> = feeds::recent(site, RECENT)
+            .into_iter()
+            .map(|e| super::card(site, e))
+            .collect();
+        let cfg = &site.config;
+        let mut ctx = super::page_context("index", &cfg.title, &cfg.description, "", site);
+        ctx.insert("recent", &recent);
+        self.report(self.page("index.html", &ctx, "index.html"));
+        let description = super::SEARCH_DESCRIPTION;
+        let ctx = super::page_context("search", "Search", description, "search/", site);
+        self.report(self.page("search.html", &ctx, "search/index.html"));
+        let ctx = super::page_context("404", "Page not found", "", "404.html", site);
+        self.report(self.page("404.html", &ctx, "404.html"));
+    }
 }
 
 /// `groups` in `category.html`: a platform of the category and its entries.

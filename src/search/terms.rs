@@ -222,6 +222,42 @@ impl Reader<'_> {
     }
 }
 
+/// The entry's words grouped by partition (a counting sort), in the order the entry first has
+/// them: where each partition's words start, and the words' indexes in `current`.
+fn by_partition(part: &[u8], current: &[(u32, [u32; FIELDS.len()])]) -> ([u32; PARTS], Vec<u32>) {
+    let mut starts = [0u32; PARTS];
+    for (id, _) in current {
+        if let Some(next) = starts.get_mut(usize::from(part[*id as usize]) + 1) {
+            *next += 1;
+        }
+    }
+    for p in 1..PARTS {
+        starts[p] += starts[p - 1];
+    }
+    let mut order = vec![0u32; current.len()];
+    let mut fill = starts;
+    for (k, (id, _)) in current.iter().enumerate() {
+        let f = &mut fill[usize::from(part[*id as usize])];
+        order[*f as usize] = k as u32;
+        *f += 1;
+    }
+    (starts, order)
+}
+
+/// One term of a term list: `id`, a mask of the fields it is in, and its count in each.
+fn put_term(out: &mut Vec<u8>, id: u32, counts: &[u32; FIELDS.len()]) {
+    put_varint(out, id);
+    let mask = counts
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| **c > 0)
+        .fold(0u8, |m, (k, _)| m | (1 << k));
+    out.push(mask);
+    for &c in counts.iter().filter(|&&c| c > 0) {
+        put_varint(out, c);
+    }
+}
+
 fn put_varint(out: &mut Vec<u8>, mut v: u32) {
     while v >= 0x80 {
         out.push((v as u8 & 0x7f) | 0x80);
@@ -257,6 +293,25 @@ impl Chunk {
     /// Tokenizes `d` and appends its [`DocStats`].
     pub fn add(&mut self, d: &Doc, keep: &Keep) {
         let mut lens = [0u32; FIELDS.len()];
+        let sigs = self.count_signatures(d, &mut lens);
+        self.count_fields(d, keep, &mut lens);
+        let mut current = std::mem::take(&mut self.current);
+        let (mut packed, starts) = self.pack(&current);
+        current.clear();
+        self.current = current;
+        // Held until pass 2 for every entry: no spare capacity.
+        packed.shrink_to_fit();
+        self.docs.push(DocStats {
+            lens,
+            packed,
+            starts,
+            sigs,
+        });
+    }
+
+    /// Counts the words of `d`'s signatures (the first [`MAX_SIGS`]), which are always kept,
+    /// and returns each signature's features.
+    fn count_signatures(&mut self, d: &Doc, lens: &mut [u32; FIELDS.len()]) -> Vec<Vec<u64>> {
         let mut sigs = Vec::new();
         for s in d.signatures.iter().take(MAX_SIGS) {
             let mut toks: Vec<String> = Vec::new();
@@ -267,6 +322,12 @@ impl Chunk {
             }
             sigs.push(self.features(&toks));
         }
+        sigs
+    }
+
+    /// Counts every word of `d`'s other fields in its field's length, and as a term when
+    /// `keep` keeps it.
+    fn count_fields(&mut self, d: &Doc, keep: &Keep, lens: &mut [u32; FIELDS.len()]) {
         let tags = d.tags.join(" ");
         let id_words = d.id.replace(['/', '-'], " ");
         let fields: [(usize, &str); 7] = [
@@ -288,25 +349,13 @@ impl Chunk {
                 }
             });
         }
-        let mut current = std::mem::take(&mut self.current);
-        // Grouped by partition (a counting sort), words in the order the entry first has them.
-        let part = &self.kw.part;
-        let mut starts = [0u32; PARTS];
-        for (id, _) in &current {
-            if let Some(next) = starts.get_mut(usize::from(part[*id as usize]) + 1) {
-                *next += 1;
-            }
-        }
-        for p in 1..PARTS {
-            starts[p] += starts[p - 1];
-        }
-        let mut order = vec![0u32; current.len()];
-        let mut fill = starts;
-        for (k, (id, _)) in current.iter().enumerate() {
-            let f = &mut fill[usize::from(part[*id as usize])];
-            order[*f as usize] = k as u32;
-            *f += 1;
-        }
+    }
+
+    /// The entry's term list (`current`, packed segment by segment) and where each segment
+    /// starts; frees the words' slots and counts the entry in each word's `df`.
+    fn pack(&mut self, current: &[(u32, [u32; FIELDS.len()])]) -> (Vec<u8>, [u32; PARTS]) {
+        // Starts by word until each segment is written, then by byte.
+        let (mut starts, order) = by_partition(&self.kw.part, current);
         let mut packed = Vec::with_capacity(current.len() * 4);
         let mut at_part = 0;
         for (n, &k) in order.iter().enumerate() {
@@ -317,31 +366,13 @@ impl Chunk {
             }
             self.slot[*id as usize] = u32::MAX;
             self.kw.df[*id as usize] += 1;
-            put_varint(&mut packed, *id);
-            let mask = counts
-                .iter()
-                .enumerate()
-                .filter(|(_, c)| **c > 0)
-                .fold(0u8, |m, (k, _)| m | (1 << k));
-            packed.push(mask);
-            for &c in counts.iter().filter(|&&c| c > 0) {
-                put_varint(&mut packed, c);
-            }
+            put_term(&mut packed, *id, counts);
         }
         while at_part + 1 < PARTS {
             at_part += 1;
             starts[at_part] = packed.len() as u32;
         }
-        current.clear();
-        self.current = current;
-        // Held until pass 2 for every entry: no spare capacity.
-        packed.shrink_to_fit();
-        self.docs.push(DocStats {
-            lens,
-            packed,
-            starts,
-            sigs,
-        });
+        (packed, starts)
     }
 
     /// The distinct words and word pairs of a signature's tokens, as feature keys.

@@ -80,6 +80,12 @@ pub fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{} {}", thousands(n), if n == 1 { one } else { many })
 }
 
+/// False when `md` has no link for sure: every Markdown link (inline, reference,
+/// autolink, footnote) needs a `[` or a `<`.
+pub fn may_link(md: &str) -> bool {
+    md.contains(['[', '<'])
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -89,5 +95,11 @@ mod tests {
         assert_eq!(thousands(0), "0");
         assert_eq!(thousands(1234), "1,234");
         assert_eq!(thousands(1234567), "1,234,567");
+    }
+
+    #[test]
+    fn slugs() {
+        assert!(is_slug("a-b1"));
+        assert!(!is_slug("a--b") && !is_slug("A") && !is_slug("-a") && !is_slug(""));
     }
 }

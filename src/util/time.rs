@@ -55,3 +55,18 @@ pub fn parse_date(s: &str) -> Result<Date, String> {
     let (y, m, d) = (num(0..4), num(5..7) as i8, num(8..10) as i8);
     Date::new(y, m, d).map_err(|_| format!("`updated` is `{s}`, which is not a real date"))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_are_strict() {
+        assert!(parse_date("2026-1-2").is_err());
+        assert!(parse_date("2026-13-01").is_err());
+        assert_eq!(
+            parse_date("2024-02-29").unwrap(),
+            Date::new(2024, 2, 29).unwrap()
+        );
+    }
+}
