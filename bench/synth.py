@@ -10,7 +10,7 @@
 usage: synth.py N OUTDIR [--dialect kbgen|hugo|zola] [--seed S]
 
 Text is Zipf-distributed pseudo-words, so search indexes and Markdown volume
-are realistic (about 4-5 KB of source per entry). Same N and seed, same text.
+are realistic (about 6 KB of source per entry). Same N and seed, same text.
 """
 import argparse
 import os

@@ -13,7 +13,7 @@ import { fileURLToPath } from "node:url";
 import { search } from "../../theme/static/assets/search.js";
 
 const [site, queriesFile, flag] = process.argv.slice(2);
-const assets = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "static", "assets");
+const assets = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "theme", "static", "assets");
 const gz = (buf) => gzipSync(buf, { level: 6 }).length;
 const scripts = ["search-ui.js", "search.js", "search-tokens.js"];
 const scriptBytes = scripts.map((f) => gz(readFileSync(join(assets, f)))).reduce((a, b) => a + b, 0);

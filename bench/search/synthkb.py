@@ -2,23 +2,16 @@
 this repository's KB copied in ("buried"). Imported by scale.py and buried.py."""
 import importlib.util
 import os
+import re
 import shutil
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
-SYNTH_CANDIDATES = [
-    os.environ.get("KBGEN_SYNTH", ""),
-    # The generator bench/run.sh uses too.
-    os.path.join(REPO, "bench", "synth.py"),
-]
 
 
 def synth():
-    """bench/synth.py as a module; KBGEN_SYNTH names another generator to use instead."""
-    path = next((p for p in SYNTH_CANDIDATES if p and os.path.exists(p)), None)
-    if path is None:
-        raise SystemExit("synth.py not found: bench/synth.py is missing and KBGEN_SYNTH is not set")
-    spec = importlib.util.spec_from_file_location("synth", path)
+    """bench/synth.py, the generator bench/run.sh uses too, as a module."""
+    spec = importlib.util.spec_from_file_location("synth", os.path.join(REPO, "bench", "synth.py"))
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)
     return mod
@@ -45,25 +38,28 @@ def make_site(n, out, bury=False, seed=7):
 
 
 def bury_repo(out, synth_cats):
-    """Copies content/ of this repository into the site and merges the categories (the
-    repository's definitions win where both define one)."""
-    import yaml
-
+    """Copies content/ of this repository into the site, and writes the repository's
+    kbgen.yaml there with the synthetic categories it lacks added (the repository's
+    definitions win where both define one). The file is edited as text, so no YAML
+    library is needed: categories are the two-space-indented keys of its top-level
+    `categories:` block."""
     src = os.path.join(REPO, "content")
     for name in os.listdir(src):
         if os.path.isdir(os.path.join(src, name)):
             shutil.copytree(os.path.join(src, name), os.path.join(out, "content", name))
     with open(os.path.join(REPO, "kbgen.yaml")) as fh:
-        repo = yaml.safe_load(fh)
-    cats = dict(repo["categories"])
+        lines = fh.read().splitlines()
+    if "categories:" not in lines:
+        raise SystemExit("kbgen.yaml: no top-level `categories:` line to add the synthetic categories to")
+    start = lines.index("categories:") + 1
+    end = next((i for i in range(start, len(lines)) if lines[i] and not lines[i].startswith((" ", "#"))),
+               len(lines))
+    have = {m.group(1) for m in (re.fullmatch(r"  ([a-z0-9-]+):\s*", l) for l in lines[start:end]) if m}
+    extra = []
     for c in synth_cats:
-        cats.setdefault(c, {"name": c.replace("-", " ").title()})
-    lines = [f"title: {yaml_str(repo['title'])}", "base_url: https://kb.example.com/",
-             "description: synthetic entries with this repository's KB among them", "categories:"]
-    for slug, c in cats.items():
-        lines.append(f"  {slug}:")
-        lines.append(f"    name: {yaml_str(c['name'])}")
-        if c.get("description"):
-            lines.append(f"    description: {yaml_str(c['description'])}")
+        if c not in have:
+            extra += [f"  {c}:", f"    name: {yaml_str(c.replace('-', ' ').title())}"]
+    lines[end:end] = extra
+    lines = ["base_url: https://kb.example.com/" if l.startswith("base_url:") else l for l in lines]
     with open(os.path.join(out, "kbgen.yaml"), "w") as fh:
         fh.write("\n".join(lines) + "\n")
