@@ -91,15 +91,16 @@ async fn serve(root: PathBuf, opts: ServeOptions) -> Result<(), String> {
         .map_err(|e| format!("cannot read the listening address: {e}"))?;
     let base_url = base_url_for(local);
 
-    let first = {
+    let mut first = {
         let (root, base_url) = (root.clone(), base_url.clone());
         tokio::task::spawn_blocking(move || {
-            snapshot::build(&root, opts.drafts, &base_url, first_version(), None)
+            snapshot::build(&root, opts.drafts, &base_url, first_version(), None, None)
         })
         .await
         .map_err(|e| format!("the first build failed: {e}"))?
     };
     print_outcome(&first, None);
+    let mut templates = first.templates.take();
     let (tx, _) = tokio::sync::watch::channel(Arc::new(first.snapshot));
     let shared = Arc::new(Shared { current: tx });
 
@@ -107,13 +108,15 @@ async fn serve(root: PathBuf, opts: ServeOptions) -> Result<(), String> {
     let (watch_root, watch_base) = (root.clone(), base_url.clone());
     watch::spawn(root.clone(), move |changed| {
         let previous = rebuild.current.borrow().clone();
-        let outcome = snapshot::build(
+        let mut outcome = snapshot::build(
             &watch_root,
             opts.drafts,
             &watch_base,
             previous.version + 1,
             Some(&previous),
+            templates.take(),
         );
+        templates = outcome.templates.take();
         print_outcome(&outcome, Some(&changed));
         rebuild.current.send_replace(Arc::new(outcome.snapshot));
     })?;

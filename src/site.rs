@@ -72,7 +72,18 @@ impl BuildSummary {
 /// Loads the site and runs every blocking rule. The site comes back only when
 /// there is no error.
 pub fn load_checked(root: &Path, opts: LoadOptions) -> (Option<Site>, Report) {
-    let (site, report) = load_checked_once(root, opts);
+    let (loaded, report) = load_checked_with(root, opts, None);
+    (loaded.map(|(site, _)| site), report)
+}
+
+/// [`load_checked`], with the site's templates compiled on the way (their problems are
+/// blocking too), or `previous` when they have not changed.
+fn load_checked_with(
+    root: &Path,
+    opts: LoadOptions,
+    previous: Option<Templates>,
+) -> (Option<(Site, Templates)>, Report) {
+    let (loaded, report) = load_checked_once(root, opts, previous);
     if opts.skip_positions && report.has_errors() {
         // Errors are reported with the line and column of their field: load again,
         // recording positions this time. (Warnings, which a build does not print, keep
@@ -81,23 +92,27 @@ pub fn load_checked(root: &Path, opts: LoadOptions) -> (Option<Site>, Report) {
             skip_positions: false,
             ..opts
         };
-        return load_checked_once(root, opts);
+        return load_checked_once(root, opts, None);
     }
-    (site, report)
+    (loaded, report)
 }
 
-fn load_checked_once(root: &Path, opts: LoadOptions) -> (Option<Site>, Report) {
+fn load_checked_once(
+    root: &Path,
+    opts: LoadOptions,
+    previous: Option<Templates>,
+) -> (Option<(Site, Templates)>, Report) {
     let (site, mut report) = load::load(root, opts);
-    if let Some(site) = &site {
-        timed("checks", || check::errors(site, &mut report));
-        if let Err(diags) = Templates::load(root) {
-            report.extend(diags);
-        }
-    }
-    if report.has_errors() {
-        (None, report)
-    } else {
-        (site, report)
+    let Some(site) = site else {
+        return (None, report);
+    };
+    timed("checks", || check::errors(&site, &mut report));
+    let templates = Templates::load_reusing(root, previous)
+        .map_err(|diags| report.extend(diags))
+        .ok();
+    match templates {
+        Some(templates) if !report.has_errors() => (Some((site, templates)), report),
+        _ => (None, report),
     }
 }
 
@@ -147,19 +162,26 @@ pub fn prepare_with(
     opts: LoadOptions,
     base_url: Option<&str>,
 ) -> Result<(Site, Templates), Report> {
-    let (site, report) = load_checked(root, opts);
-    let mut site = site.ok_or(report)?;
-    let fail = |d: Vec<Diagnostic>| {
-        let mut r = Report::for_root(root);
-        r.extend(d);
-        r
-    };
+    prepare_reusing(root, opts, base_url, None)
+}
+
+/// [`prepare_with`], reusing `previous` templates when they have not changed: `serve`
+/// compiles them once, not on every save.
+pub fn prepare_reusing(
+    root: &Path,
+    opts: LoadOptions,
+    base_url: Option<&str>,
+    previous: Option<Templates>,
+) -> Result<(Site, Templates), Report> {
+    let (loaded, report) = load_checked_with(root, opts, previous);
+    let (mut site, templates) = loaded.ok_or(report)?;
     if let Some(url) = base_url {
-        site.config
-            .set_base_url(url)
-            .map_err(|why| fail(vec![Diagnostic::error("--base-url", "bad-url", why)]))?;
+        site.config.set_base_url(url).map_err(|why| {
+            let mut r = Report::for_root(root);
+            r.push(Diagnostic::error("--base-url", "bad-url", why));
+            r
+        })?;
     }
-    let templates = Templates::load(root).map_err(fail)?;
     Ok((site, templates))
 }
 

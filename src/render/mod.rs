@@ -64,12 +64,33 @@ pub struct Templates {
     tera: Tera,
     /// Names that came from the site's `templates/` folder.
     overridden: HashSet<String>,
+    /// What they were compiled from, by name, to tell whether a later load may reuse them.
+    sources: Vec<(String, String)>,
 }
 
 impl Templates {
     /// Compiles the built-in templates with the site's overrides; every
     /// template problem becomes a diagnostic naming the file and line.
     pub fn load(root: &Path) -> Result<Templates, Vec<Diagnostic>> {
+        Templates::load_reusing(root, None)
+    }
+
+    /// [`Templates::load`], giving back `previous` instead of compiling again when the
+    /// templates it was compiled from have not changed (`kbgen serve` between saves).
+    pub fn load_reusing(
+        root: &Path,
+        previous: Option<Templates>,
+    ) -> Result<Templates, Vec<Diagnostic>> {
+        let (sources, overridden) = Templates::sources(root)?;
+        match previous {
+            Some(t) if t.sources == sources => Ok(t),
+            _ => Templates::compile(sources, overridden),
+        }
+    }
+
+    /// The built-in templates with the site's overrides, read but not compiled.
+    #[allow(clippy::type_complexity)]
+    fn sources(root: &Path) -> Result<(Vec<(String, String)>, HashSet<String>), Vec<Diagnostic>> {
         let mut sources: Vec<(String, String)> = BUILTIN_TEMPLATES
             .iter()
             .map(|(n, s)| ((*n).to_owned(), (*s).to_owned()))
@@ -99,6 +120,14 @@ impl Templates {
         if !diags.is_empty() {
             return Err(diags);
         }
+        Ok((sources, overridden))
+    }
+
+    fn compile(
+        sources: Vec<(String, String)>,
+        overridden: HashSet<String>,
+    ) -> Result<Templates, Vec<Diagnostic>> {
+        let mut diags = Vec::new();
         let mut tera = Tera::new();
         // Tera's `range`, bounded by the page's time budget (see `crate::budget`).
         tera.register_function("range", crate::render::budget::range);
@@ -121,7 +150,11 @@ impl Templates {
         {
             return Err(vec![template_diagnostic(&e, "", &overridden)]);
         }
-        Ok(Templates { tera, overridden })
+        Ok(Templates {
+            tera,
+            overridden,
+            sources,
+        })
     }
 
     /// Sets the variables every template sees.
@@ -442,6 +475,21 @@ pub fn page_context(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn unchanged_templates_are_reused_and_changed_ones_compiled_again() {
+        let site = tempfile::tempdir().unwrap();
+        let mut first = Templates::load(site.path()).unwrap();
+        // A mark only the first compiled set carries.
+        first.tera.global_context().insert("compiled_first", &true);
+        let mut again = Templates::load_reusing(site.path(), Some(first)).unwrap();
+        assert!(again.tera.global_context().contains_key("compiled_first"));
+        std::fs::create_dir(site.path().join("templates")).unwrap();
+        std::fs::write(site.path().join("templates/404.html"), "gone").unwrap();
+        let mut changed = Templates::load_reusing(site.path(), Some(again)).unwrap();
+        assert!(!changed.tera.global_context().contains_key("compiled_first"));
+        assert!(changed.overridden.contains("404.html"));
+    }
 
     #[test]
     fn builtin_templates_compile() {

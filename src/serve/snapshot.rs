@@ -14,6 +14,7 @@ use axum::body::Bytes;
 
 use crate::diagnostic::Report;
 use crate::output::MemorySink;
+use crate::render::Templates;
 use crate::site;
 
 /// Where the live-reload script is served.
@@ -48,6 +49,8 @@ pub struct Snapshot {
 /// What one (re)build produced, for the terminal.
 pub struct Outcome {
     pub snapshot: Snapshot,
+    /// The compiled templates, for the next build to reuse while they do not change.
+    pub templates: Option<Templates>,
     /// One line on success, the full human report on failure.
     pub message: String,
     pub ok: bool,
@@ -61,19 +64,29 @@ pub fn build(
     base_url: &str,
     version: u64,
     previous: Option<&Snapshot>,
+    templates: Option<Templates>,
 ) -> Outcome {
     let start = Instant::now();
-    let rendered = site::prepare(root, drafts, Some(base_url)).and_then(|(site, mut templates)| {
-        let sink = MemorySink::default();
-        match site::render_site(&site, &mut templates, &sink) {
-            Ok(pages) => Ok((site.entries.len(), pages, sink)),
-            Err(diags) => {
-                let mut r = Report::for_root(root);
-                r.extend(diags);
-                Err(r)
+    let opts = crate::load::LoadOptions {
+        drafts,
+        ..Default::default()
+    };
+    let mut kept = None;
+    let rendered = site::prepare_reusing(root, opts, Some(base_url), templates).and_then(
+        |(site, mut templates)| {
+            let sink = MemorySink::default();
+            let result = site::render_site(&site, &mut templates, &sink);
+            kept = Some(templates);
+            match result {
+                Ok(pages) => Ok((site.entries.len(), pages, sink)),
+                Err(diags) => {
+                    let mut r = Report::for_root(root);
+                    r.extend(diags);
+                    Err(r)
+                }
             }
-        }
-    });
+        },
+    );
     match rendered {
         Ok((entries, pages, sink)) => {
             let files = sink.files.into_inner().unwrap_or_else(|e| e.into_inner());
@@ -100,6 +113,7 @@ pub fn build(
                     files,
                     broken: None,
                 },
+                templates: kept,
                 message: summary.line(),
                 ok: true,
             }
@@ -112,6 +126,7 @@ pub fn build(
                     files: previous.map(|p| p.files.clone()).unwrap_or_default(),
                     broken: Some(error_page(&report, &text, version)),
                 },
+                templates: kept,
                 message: text,
                 ok: false,
             }
