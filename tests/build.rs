@@ -1,9 +1,7 @@
 //! `kbgen build` on the full fixture site: every output docs/format.md names,
 //! what the entry page shows and never shows, determinism, and the base path.
 
-mod common;
-
-use common::{build_ok, fixture, kbgen, snapshot_dir, text};
+use crate::common::{self, build_ok, fixture, kbgen, snapshot_dir, text};
 
 fn build_fixture(extra: &[&str]) -> (tempfile::TempDir, std::path::PathBuf) {
     let tmp = tempfile::tempdir().unwrap();
@@ -305,11 +303,11 @@ fn entry_page_matches_its_snapshot() {
         std::fs::write(&path, &html).unwrap();
     }
     let expected = std::fs::read_to_string(&path).expect(
-        "snapshot missing: run `UPDATE_SNAPSHOTS=1 cargo test --test build` and review the file",
+        "snapshot missing: run `UPDATE_SNAPSHOTS=1 cargo test --test main build::entry_page` and review the file",
     );
     assert!(
         expected == html,
-        "entry page changed; review and run UPDATE_SNAPSHOTS=1 cargo test --test build"
+        "entry page changed; review and run UPDATE_SNAPSHOTS=1 cargo test --test main build::entry_page"
     );
 }
 
@@ -323,16 +321,14 @@ fn the_command_line_exit_codes() {
     assert!(text(&out).contains("no kbgen.yaml"), "{}", text(&out));
 }
 
-/// A large site is loaded with its bodies left in their files, read back per page
-/// (`LoadOptions::bodies_in_files_over`, `Site::release_bodies`); the pages must be what
-/// they are with the bodies held.
 /// A build parses entries without their fields' positions (`LoadOptions::skip_positions`):
 /// the pages are the same, a site with errors is loaded again so that every error still
 /// has its line and column, and a warning alone does not cost a second load.
 #[test]
 fn positions_are_skipped_unless_there_are_errors() {
     use kbgen::LoadOptions;
-    use kbgen::site::{MemorySink, load_checked, prepare_with, render_site};
+    use kbgen::output::MemorySink;
+    use kbgen::site::{load_checked, prepare_with, render_site};
     let render = |skip_positions: bool| {
         let opts = LoadOptions {
             skip_positions,
@@ -392,10 +388,14 @@ fn positions_are_skipped_unless_there_are_errors() {
     assert_eq!(text(skipping), reported);
 }
 
+/// A large site is loaded with its bodies left in their files, read back per page
+/// (`LoadOptions::bodies_in_files_over`, `Site::release_bodies`); the pages must be what
+/// they are with the bodies held.
 #[test]
 fn pages_are_the_same_with_bodies_read_back() {
     use kbgen::LoadOptions;
-    use kbgen::site::{MemorySink, prepare_with, render_site};
+    use kbgen::output::MemorySink;
+    use kbgen::site::{prepare_with, render_site};
     let render = |over: Option<usize>, release: bool| {
         let opts = LoadOptions {
             drafts: false,

@@ -2,9 +2,7 @@
 //! what that must not change: which file wins when two write the same path, and that
 //! phase timings appear only when asked for (`KBGEN_TIMINGS`, used by `bench/run.sh`).
 
-mod common;
-
-use common::{TempSite, text};
+use crate::common::{TempSite, text};
 
 fn build(site: &TempSite, out: &std::path::Path, timings: bool) -> std::process::Output {
     let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_kbgen"));

@@ -6,11 +6,9 @@
 //! Run with `KBGEN_UPDATE_SNAPSHOTS=1` to rewrite them after a deliberate
 //! change, then review the diff.
 
-mod common;
-
 use std::path::PathBuf;
 
-use common::{TempSite, fixture, kbgen_pinned, text};
+use crate::common::{self, TempSite, fixture, kbgen_pinned, text};
 use serde_json::Value;
 
 fn broken() -> PathBuf {

@@ -6,11 +6,9 @@
 //! so each fixture also proves that the rest of its site is clean. A fixture may
 //! ask for a large file to be written at test time instead of being stored.
 
-mod common;
-
 use std::path::Path;
 
-use common::{copy_tree, fixture, kbgen_pinned, text};
+use crate::common::{copy_tree, fixture, kbgen_pinned, text};
 use serde_json::Value;
 
 /// Every rule `kbgen check` can report; each must have a fixture.

@@ -1,9 +1,7 @@
 //! Help that teaches: every command's `--help` carries a worked example, and
 //! `kbgen completions` prints scripts the shells accept.
 
-mod common;
-
-use common::{kbgen, text};
+use crate::common::{kbgen, text};
 
 /// The command names listed by `kbgen --help`.
 fn commands() -> Vec<String> {

@@ -2,9 +2,7 @@
 //! the line and field; all of a run's errors come out together; and a failed
 //! build never touches the previous output.
 
-mod common;
-
-use common::{MIN_ENTRY, TempSite, kbgen, snapshot_dir, text};
+use crate::common::{MIN_ENTRY, TempSite, kbgen, snapshot_dir, text};
 
 /// Builds and asserts exit code 1 with every `needles` in the output.
 fn fails_with(site: &TempSite, needles: &[&str]) -> String {

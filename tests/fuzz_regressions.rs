@@ -4,9 +4,7 @@
 //! `render_markdown` from `tests/fixtures/fuzz-corpus-markdown/` and
 //! `fuzz-crashes-markdown/`.
 
-mod fuzz_invariants;
-
-use fuzz_invariants::{Outcome, check_markdown, check_record};
+use crate::fuzz_invariants::{Outcome, check_markdown, check_record};
 
 fn inputs(dir: &str) -> Vec<(String, Vec<u8>)> {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))

@@ -16,15 +16,11 @@
 //! And the fixture's vectors are live: rendered without a sanitizer, or read as the raw
 //! HTML they are, the scan flags each kind of them. Weakening the fixture fails that test.
 
-mod common;
-#[path = "common/html_scan.rs"]
-mod html_scan;
-
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use common::{fixture, kbgen_pinned, text};
-use html_scan::{decode_entities, violations};
+use crate::common::html_scan::{decode_entities, violations};
+use crate::common::{fixture, kbgen_pinned, text};
 
 const SITE: &str = "hostile";
 
@@ -437,7 +433,7 @@ fn the_fixture_vectors_are_live() {
             .collect();
         assert!(
             missing.is_empty(),
-            "{what}: the scan no longer sees {missing:?}; the fixture lost those vectors.\nIt sees:\n{}",
+            "{what}: the scan does not see {missing:?}: the fixture lacks those vectors.\nIt sees:\n{}",
             found.join("\n")
         );
     };

@@ -3,13 +3,11 @@
 //! watchdog; a run that outlives it is a hang and fails the test (the speed
 //! itself is measured outside the tests, see the README).
 
-mod common;
-
 use std::io::Read;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{MIN_ENTRY, TODAY, TempSite};
+use crate::common::{self, MIN_ENTRY, TODAY, TempSite};
 use serde_json::Value;
 
 /// Far above the few milliseconds each case takes: only a hang reaches it.

@@ -3,11 +3,9 @@
 //! rules, and every refusal (non-empty folder, existing file, unknown
 //! platform or category, bad id).
 
-mod common;
-
 use std::path::Path;
 
-use common::{kbgen, text};
+use crate::common::{kbgen, text};
 
 fn arg(p: &Path) -> &str {
     p.to_str().unwrap()
@@ -27,7 +25,7 @@ fn read(root: &Path, rel: &str) -> String {
 }
 
 fn local_today() -> String {
-    kbgen::scaffold::local_today().to_string()
+    kbgen::cli::scaffold::local_today().to_string()
 }
 
 #[test]
@@ -73,19 +71,19 @@ fn init_writes_a_site_that_checks_strict_and_builds() {
     );
 }
 
-/// The content-quality rules of issue 3 (kbgen check's warnings), checked on
-/// the example directly so the example stays clean whatever the checker does.
+/// The content-quality rules behind `kbgen check`'s warnings, checked on the
+/// example directly so the example stays clean whatever the checker does.
 #[test]
 fn the_example_entry_meets_the_content_quality_rules() {
     let (_tmp, root) = init_site();
     let file = "content/bash/command-not-found.md";
     let raw = read(&root, file);
-    let e = kbgen::entry::parse(
+    let e = kbgen::load::record::parse(
         raw.as_bytes(),
         file,
         "bash",
         "command-not-found",
-        kbgen::entry::today(),
+        kbgen::util::time::today(),
     )
     .unwrap_or_else(|d| panic!("{d:?}"));
     assert!(!e.sources.is_empty(), "has sources");
@@ -119,7 +117,7 @@ fn the_example_entry_meets_the_content_quality_rules() {
             "body heading `{line}` repeats a section"
         );
     }
-    assert!(raw.starts_with(&format!("---\n{}\n", kbgen::schema::ENTRY_SCHEMA_LINE)));
+    assert!(raw.starts_with(&format!("---\n{}\n", kbgen::cli::schema::ENTRY_SCHEMA_LINE)));
 }
 
 #[test]
@@ -167,7 +165,7 @@ fn init_new_check_build_round_trip() {
     assert!(out.status.success(), "{}", text(&out));
     let file = "content/bash/permission-denied.md";
     let skeleton = read(&root, file);
-    assert!(skeleton.starts_with(&format!("---\n{}\n", kbgen::schema::ENTRY_SCHEMA_LINE)));
+    assert!(skeleton.starts_with(&format!("---\n{}\n", kbgen::cli::schema::ENTRY_SCHEMA_LINE)));
     assert!(skeleton.contains(&format!("updated: {}\n", local_today())));
     for key in [
         "title:",

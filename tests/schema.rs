@@ -1,7 +1,7 @@
 //! The JSON Schemas editors use: committed in `schema/`, generated from the
 //! same types the loader parses with, and in agreement with the loader.
 
-use kbgen::schema;
+use kbgen::cli::schema;
 use serde_json::Value;
 
 fn committed(name: &str) -> String {
@@ -29,7 +29,7 @@ const FULL: &str = "title: T\nsummary: S\nsignatures: [e]\nupdated: 2026-01-02\n
 
 fn parse_yaml(text: &str) -> Result<kbgen::Entry, Vec<kbgen::Diagnostic>> {
     let today = jiff::civil::Date::new(2026, 11, 29).unwrap();
-    kbgen::entry::parse(text.as_bytes(), "content/p/s.yaml", "p", "s", today)
+    kbgen::load::record::parse(text.as_bytes(), "content/p/s.yaml", "p", "s", today)
 }
 
 #[test]

@@ -4,7 +4,7 @@
 //! entry shares most of the words. `tests/js/search-kb.test.mjs` runs the same set through the
 //! browser's code path.
 //!
-//! Targets (issue 8): recall@1 >= 98% overall, and every exact, embedded and near-miss query
+//! Targets: recall@1 >= 98% overall, and every exact, embedded and near-miss query
 //! right. The ignored test runs the same set on the KB buried among synthetic entries
 //! (`bench/search/buried.py` makes the site): >= 95%.
 

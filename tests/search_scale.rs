@@ -1,8 +1,10 @@
 //! Search at scale, on a synthetic KB made by `bench/search/scale.py` (ignored by default:
-//! it needs a generated site). `KBGEN_SCALE_SITE=DIR cargo test --release --test
-//! search_scale -- --ignored --nocapture` prints how long loading the site and then building
-//! the index the way `kbgen build` does (`Index::for_site`, then `static_files`) take, in wall
-//! and CPU time, and how much the peak memory grows while indexing.
+//! it needs a generated site). `KBGEN_SCALE_SITE=DIR cargo test --release --test main --
+//! --ignored --nocapture --exact search_scale::index_build_time` prints how long loading the
+//! site and then building the index the way `kbgen build` does (`Index::for_site`, then
+//! `static_files`) take, in wall and CPU time, and how much the peak memory grows while
+//! indexing. The CPU time and peak memory are the whole test process's, so the test runs
+//! alone: by its exact name.
 
 use std::path::PathBuf;
 use std::time::Instant;

@@ -3,8 +3,6 @@
 //! recovers from, path traversal, and answers under concurrent requests.
 //! Rebuilds are awaited by polling with a deadline, never by fixed sleeps.
 
-mod common;
-
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::path::{Path, PathBuf};
@@ -12,7 +10,7 @@ use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use common::{kbgen, text};
+use crate::common::{kbgen, text};
 
 /// How long a rebuild may take before a test fails.
 const DEADLINE: Duration = Duration::from_secs(30);

@@ -3,11 +3,9 @@
 //! script, and the entry page's weight. What needs a browser (axe-core, the
 //! copy buttons, dark mode, print) is in `tests/browser/check.mjs`.
 
-mod common;
-
 use std::path::Path;
 
-use common::{TempSite, build_ok, fixture, snapshot_dir};
+use crate::common::{self, TempSite, build_ok, fixture, snapshot_dir};
 
 fn build_fixture() -> (tempfile::TempDir, std::path::PathBuf) {
     let tmp = tempfile::tempdir().unwrap();

@@ -3,13 +3,11 @@
 //! writes, or lose files when two builds run at once. (Hostile HTML in the pages is the
 //! business of `tests/hostile.rs`; the server's limits are tested beside its connection loop.)
 
-mod common;
-
 use std::os::unix::fs::symlink;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{TempSite, kbgen, text};
+use crate::common::{self, TempSite, kbgen, text};
 
 /// Runs kbgen with `args` and `stdin`, killing it after `limit`: `None` when it had to be
 /// killed. A hang must fail the test, not the test run.

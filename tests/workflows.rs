@@ -4,13 +4,11 @@
 //! upload/deploy pair, and action versions pinned to a release.
 //! (CI also runs actionlint over them: see .ci/run.)
 
-mod common;
-
 use std::path::Path;
 
 use serde_json::Value;
 
-use common::{kbgen, text};
+use crate::common::{kbgen, text};
 
 fn parse(path: &Path) -> Value {
     let yaml = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
@@ -158,7 +156,7 @@ fn this_repositorys_ci_runs_tests_check_and_build_on_pull_requests() {
             .unwrap();
     assert!(ci_run.contains("\ncargo test --locked\n"));
     assert!(ci_run.contains("node tests/browser/check.mjs"));
-    assert!(ci_run.contains("cd tests/search-browser"));
+    assert!(ci_run.contains("node --test tests/browser/search/"));
     assert!(runs.contains("cargo build --release --locked"));
     assert!(runs.contains("./target/release/kbgen check --strict --format github"));
 }

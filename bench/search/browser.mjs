@@ -5,7 +5,7 @@
 // Also from the arrival of the last index file (Resource Timing) to the first result.
 //
 // usage: node bench/search/browser.mjs SITE_DIR QUERIES.json [COUNT]
-//   (puppeteer-core from tests/search-browser: run `npm ci` there first; CHROMIUM overrides
+//   (puppeteer-core from tests/browser: run `npm ci` there first; CHROMIUM overrides
 //   /usr/bin/chromium)  ->  JSON summary on stdout
 import { createServer } from "node:http";
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
@@ -15,7 +15,7 @@ import { fileURLToPath } from "node:url";
 import { createRequire } from "node:module";
 
 const here = dirname(fileURLToPath(import.meta.url));
-const require = createRequire(join(here, "..", "..", "tests", "search-browser", "package.json"));
+const require = createRequire(join(here, "..", "..", "tests", "browser", "package.json"));
 const puppeteer = (await import(require.resolve("puppeteer-core"))).default;
 
 const [site, queriesFile, count = "40"] = process.argv.slice(2);

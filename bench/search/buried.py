@@ -35,8 +35,9 @@ def main():
     out = os.path.join(site, "public")
     subprocess.run([kbgen, "build", "--root", site, "--output", out, "--force"], check=True)
     env = dict(os.environ, KBGEN_BURIED_SITE=site)
-    r = subprocess.run(["cargo", "test", "--release", "--quiet", "--test", "search_kb", "--",
-                        "--ignored", "--nocapture", "kb_query_set_recall_buried"],
+    r = subprocess.run(["cargo", "test", "--release", "--quiet", "--test", "main", "--",
+                        "--ignored", "--nocapture", "--exact",
+                        "search_kb::kb_query_set_recall_buried"],
                        cwd=REPO, env=env, capture_output=True, text=True)
     lines = [l for l in r.stderr.splitlines() if "recall@1" in l or l.startswith(("miss", "  want", "  got"))]
     print("lookup:", "\n".join(lines))

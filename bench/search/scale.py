@@ -78,8 +78,9 @@ def run(n, work, per_kind, build):
     if build or not os.path.exists(os.path.join(out, "search", "data", "manifest.json")):
         _, res["build_s"], res["build_rss_mib"] = timed([kbgen, "build", "--root", site, "--output", out, "--force"])
     env = dict(os.environ, KBGEN_SCALE_SITE=site)
-    t = subprocess.run(["cargo", "test", "--release", "--quiet", "--test", "search_scale", "--",
-                        "--ignored", "--nocapture", "index_build_time"],
+    t = subprocess.run(["cargo", "test", "--release", "--quiet", "--test", "main", "--",
+                        "--ignored", "--nocapture", "--exact",
+                        "search_scale::index_build_time"],
                        cwd=REPO, env=env, capture_output=True, text=True, check=True)
     res["index"] = next((l for l in t.stderr.splitlines() if "Index::for_site" in l), "")
     qs = queries(entries, random.Random(n), per_kind)
@@ -101,7 +102,7 @@ def main():
     ap.add_argument("--json", action="store_true")
     a = ap.parse_args()
     subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=REPO, check=True)
-    subprocess.run(["cargo", "test", "--release", "--quiet", "--no-run", "--test", "search_scale"],
+    subprocess.run(["cargo", "test", "--release", "--quiet", "--no-run", "--test", "main"],
                    cwd=REPO, check=True, capture_output=True)
     results = [run(n, a.work, a.per_kind, not a.no_build) for n in a.sizes]
     if a.json:

@@ -133,6 +133,22 @@ pub fn entry_vars<'a>(
     }
 }
 
+/// The values of the `id` attributes in `html` that kbgen's Markdown renderer wrote: every
+/// value is double-quoted, with `&`, `<`, `>` and `"` escaped.
+fn ids_in(html: &str) -> Vec<String> {
+    html.split(" id=\"")
+        .skip(1)
+        .map(|rest| {
+            let value = rest.split('"').next().unwrap_or("");
+            value
+                .replace("&quot;", "\"")
+                .replace("&lt;", "<")
+                .replace("&gt;", ">")
+                .replace("&amp;", "&")
+        })
+        .collect()
+}
+
 /// The FAQ items of `e`, their answers rendered.
 fn faq_vars<'a>(e: &'a Entry, ctx: LinkContext<'_>) -> Vec<FaqVars<'a>> {
     e.faq
@@ -165,14 +181,17 @@ pub fn page_ids(site: &Site, e: &Entry, body: &str) -> Vec<String> {
         platform: &e.platform,
         base_path: &site.config.base_path,
     };
-    // The body and the evidence share one set of ids; every other field has its own.
-    let mut ids = std::collections::HashSet::new();
-    let body = markdown::render_with_ids(body, ctx, &mut ids);
+    // The body and the evidence share one set of heading ids; every other field has its
+    // own. Each field's ids are read back from its HTML: headings, footnotes and the ids
+    // the sanitizer let through.
+    let mut headings = std::collections::HashSet::new();
+    let body = markdown::render_with_ids(body, ctx, &mut headings);
+    let mut out = ids_in(&body.html);
     if let Some(evidence) = &e.evidence {
-        markdown::render_with_ids(evidence, ctx, &mut ids);
+        out.extend(ids_in(
+            &markdown::render_with_ids(evidence, ctx, &mut headings).html,
+        ));
     }
-    let mut out: Vec<String> = ids.into_iter().collect();
-    out.sort();
     let inline = e
         .quick_fix
         .iter()
@@ -183,7 +202,7 @@ pub fn page_ids(site: &Site, e: &Entry, body: &str) -> Vec<String> {
         .chain(&e.prevention)
         .chain(e.faq.iter().map(|f| &f.a));
     for md in inline {
-        out.extend(markdown::render(md, ctx).headings.into_iter().map(|h| h.id));
+        out.extend(ids_in(&markdown::render(md, ctx).html));
     }
     // Entries are sorted by id, so the ids that start with `platform/` come together.
     let prefix = format!("{}/", e.platform);

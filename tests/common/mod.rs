@@ -1,7 +1,9 @@
 //! Shared helpers for the integration tests: fixture paths, running the real
-//! binary, and small sites written into temporary folders.
+//! binary, small sites written into temporary folders, and the hostile-output scan.
 
 #![allow(dead_code)]
+
+pub mod html_scan;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

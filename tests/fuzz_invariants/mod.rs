@@ -16,10 +16,15 @@
 
 #![allow(dead_code)]
 
+// The test binary has the scan as `common::html_scan`; a fuzz target, which includes this
+// module alone, compiles the file here.
+#[cfg(not(test))]
 #[path = "../common/html_scan.rs"]
 mod html_scan;
+#[cfg(test)]
+use crate::common::html_scan;
 
-use kbgen::locate::Locator;
+use kbgen::load::locate::Locator;
 
 /// What the input turned into, for the regression test to tell apart.
 #[derive(Debug, PartialEq, Eq)]
@@ -35,17 +40,17 @@ pub fn check_record(data: &[u8]) -> Outcome {
         return Outcome::NotRun;
     };
     let today = jiff::civil::Date::constant(2026, 11, 29);
-    let lines = match kbgen::entry::decode(bytes, "f") {
+    let lines = match kbgen::load::record::decode(bytes, "f") {
         Ok(text) => text.split('\n').count() as u32,
         Err(_) => u32::MAX,
     };
     let in_file = |line: u32| line >= 1 && line <= lines;
     if selector % 3 == 2 {
-        let Ok(text) = kbgen::entry::decode(bytes, "kbgen.yaml") else {
+        let Ok(text) = kbgen::load::record::decode(bytes, "kbgen.yaml") else {
             return Outcome::NotRun;
         };
         let mut diags = Vec::new();
-        return match kbgen::config::Config::parse(&text, &mut diags) {
+        return match kbgen::load::config::Config::parse(&text, &mut diags) {
             Some(_) => Outcome::Parsed,
             None => {
                 assert!(!diags.is_empty(), "a refused kbgen.yaml says why");
@@ -58,20 +63,36 @@ pub fn check_record(data: &[u8]) -> Outcome {
     } else {
         "content/p/s.yaml"
     };
-    match kbgen::entry::parse(bytes, file, "p", "s", today) {
+    match kbgen::load::record::parse(bytes, file, "p", "s", today) {
         Ok(entry) => {
             assert_eq!(entry.id, "p/s");
             for (field, (line, _)) in &entry.positions {
                 assert!(in_file(*line), "{field} at line {line} of {lines}");
             }
-            let text = kbgen::entry::decode(bytes, file).expect("parsed, so it decodes");
+            let text = kbgen::load::record::decode(bytes, file).expect("parsed, so it decodes");
             let mut locator = Locator::with_texts([(file, text.as_str())]);
-            for field in kbgen::prose::markdown_fields(&entry) {
+            for field in kbgen::check::prose::markdown_fields(&entry) {
                 let mut offsets: Vec<usize> = Vec::new();
-                offsets.extend(kbgen::links::link_dests(field.text).iter().map(|l| l.1));
-                offsets.extend(kbgen::prose::sentences(field.text).iter().map(|s| s.offset));
-                offsets.extend(kbgen::prose::placeholders(field.text).iter().map(|p| p.1));
-                offsets.extend(kbgen::prose::headings(field.text).iter().map(|h| h.offset));
+                offsets.extend(
+                    kbgen::check::links::link_dests(field.text)
+                        .iter()
+                        .map(|l| l.1),
+                );
+                offsets.extend(
+                    kbgen::check::prose::sentences(field.text)
+                        .iter()
+                        .map(|s| s.offset),
+                );
+                offsets.extend(
+                    kbgen::check::prose::placeholders(field.text)
+                        .iter()
+                        .map(|p| p.1),
+                );
+                offsets.extend(
+                    kbgen::check::prose::headings(field.text)
+                        .iter()
+                        .map(|h| h.offset),
+                );
                 for offset in offsets {
                     assert!(offset <= field.text.len(), "{} offset {offset}", field.name);
                     let place = field.place(offset);
@@ -98,12 +119,12 @@ pub fn check_record(data: &[u8]) -> Outcome {
 
 /// The places a Markdown field is rendered from: an entry at the site root, and
 /// a page outside any platform under a base path.
-const LINK_CONTEXTS: [kbgen::markdown::LinkContext<'static>; 2] = [
-    kbgen::markdown::LinkContext {
+const LINK_CONTEXTS: [kbgen::render::markdown::LinkContext<'static>; 2] = [
+    kbgen::render::markdown::LinkContext {
         platform: "git",
         base_path: "/",
     },
-    kbgen::markdown::LinkContext {
+    kbgen::render::markdown::LinkContext {
         platform: "",
         base_path: "/kb/",
     },
@@ -111,15 +132,15 @@ const LINK_CONTEXTS: [kbgen::markdown::LinkContext<'static>; 2] = [
 
 /// Renders one Markdown field, as a block and inline, and asserts the invariants;
 /// panics on a violation. Bytes that are not UTF-8 are decoded lossily, and control
-/// characters that a record refuses (`kbgen::entry::forbidden_control`) are dropped,
+/// characters that a record refuses (`kbgen::util::text::forbidden_control`) are dropped,
 /// since no field that reaches the renderer holds one.
 pub fn check_markdown(data: &[u8]) {
     let mut md = String::from_utf8_lossy(data).into_owned();
     let mut buf = [0; 4];
-    md.retain(|c| kbgen::entry::forbidden_control(c.encode_utf8(&mut buf)).is_none());
+    md.retain(|c| kbgen::util::text::forbidden_control(c.encode_utf8(&mut buf)).is_none());
     for ctx in LINK_CONTEXTS {
-        let block = kbgen::markdown::render(&md, ctx);
-        let again = kbgen::markdown::render(&md, ctx);
+        let block = kbgen::render::markdown::render(&md, ctx);
+        let again = kbgen::render::markdown::render(&md, ctx);
         assert_eq!(block.html, again.html, "render is deterministic");
         assert_eq!(block.headings, again.headings, "headings are deterministic");
         assert_eq!(
@@ -130,7 +151,7 @@ pub fn check_markdown(data: &[u8]) {
         let mut ids = std::collections::HashSet::new();
         for h in &block.headings {
             assert!(
-                !kbgen::markdown::RESERVED_IDS.contains(&h.id.as_str()),
+                !kbgen::model::sections::is_reserved_id(&h.id),
                 "heading id {:?} is reserved, from {md:?}",
                 h.id
             );
@@ -141,14 +162,14 @@ pub fn check_markdown(data: &[u8]) {
             );
         }
 
-        let inline = kbgen::markdown::render_inline(&md, ctx);
-        assert_eq!(inline, kbgen::markdown::render_inline(&md, ctx));
+        let inline = kbgen::render::markdown::render_inline(&md, ctx);
+        assert_eq!(inline, kbgen::render::markdown::render_inline(&md, ctx));
         assert_safe(&inline, &md, "render_inline");
     }
-    let plain = kbgen::markdown::plain_text(&md);
+    let plain = kbgen::render::markdown::plain_text(&md);
     assert_eq!(
         plain,
-        kbgen::markdown::plain_text(&md),
+        kbgen::render::markdown::plain_text(&md),
         "plain_text is deterministic"
     );
 }

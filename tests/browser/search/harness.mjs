@@ -1,6 +1,7 @@
-// Real parts for the browser tests: the fixture site built by the release `kbgen build` with
-// a base URL under /kb/, a real HTTP server on 127.0.0.1 that serves it there, and headless
-// Chromium (Debian `chromium`) driven by puppeteer-core.
+// Real parts for the search's browser tests: the fixture site built by the release `kbgen build`
+// with a base URL under /kb/ (and this repository's KB under /atlas/), a real HTTP server on
+// 127.0.0.1 that serves them there, and headless Chromium (Debian `chromium`) driven by
+// puppeteer-core from tests/browser/node_modules.
 //
 // Environment: KBGEN_BIN (default target/release/kbgen, built with cargo when missing),
 // CHROME_PATH or CHROMIUM (default /usr/bin/chromium).
@@ -12,7 +13,7 @@ import { dirname, extname, join, normalize, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import puppeteer from "puppeteer-core";
 
-export const repo = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
+export const repo = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
 
 const TYPES = {
   ".html": "text/html; charset=utf-8",

@@ -4,7 +4,8 @@
 // hostile entry text, the page without JavaScript, and a sample of the KB query set over this
 // repository's own KB (served under /atlas/).
 //
-// Run: npm ci && node --test   (in this folder; see harness.mjs for the environment)
+// Run: `npm ci` in tests/browser, then `node --test tests/browser/search/` (see harness.mjs for the
+// environment).
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
