@@ -237,13 +237,6 @@ pub fn top_level_key(line: &str) -> Option<&str> {
         .then_some(key)
 }
 
-/// The 1-based line of the top-level key `key`, if written.
-pub fn key_line(text: &str, key: &str) -> Option<u32> {
-    text.split('\n')
-        .position(|l| top_level_key(l) == Some(key))
-        .map(|i| i as u32 + 1)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

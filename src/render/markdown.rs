@@ -77,7 +77,7 @@ pub fn render(md: &str, ctx: LinkContext<'_>) -> Rendered {
 /// HTML tag or a line break; and each code span is closed by one backtick and holds no
 /// `<`, `>`, control character, or white space at either end. Such text renders to its text with
 /// the code in `<code>`, and is its own plain text without the backticks, so list items
-/// like it skip the parser, which each item used to get twice (page and search index).
+/// like it skip the parser (each item is rendered for its page and again for the search index).
 /// `fast_paths_match_the_parser` holds both ways to the same output.
 fn simple_pieces(md: &str) -> Option<Vec<(bool, &str)>> {
     let (first, last) = (md.chars().next()?, md.chars().next_back()?);
