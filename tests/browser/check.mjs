@@ -20,25 +20,18 @@ import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { promisify } from "node:util";
-import puppeteer from "puppeteer-core";
 import { checkJsonLd, loadVocabulary } from "./schema.mjs";
+import { siteArgs, withChromium } from "./chromium.mjs";
 import { serve } from "./server.mjs";
 
 const require = createRequire(import.meta.url);
 const axeSource = require("axe-core").source;
 const vnuJar = require("vnu-jar");
 
-const args = Object.fromEntries(
-  process.argv.slice(2).reduce((acc, a, i, all) => (a.startsWith("--") ? [...acc, [a.slice(2), all[i + 1]]] : acc), []),
-);
-if (!args.site) {
-  console.error("usage: node tests/browser/check.mjs --site DIR [--base /kb/] [--screenshots DIR]");
-  process.exit(2);
-}
+const args = siteArgs("node tests/browser/check.mjs --site DIR [--base /kb/] [--screenshots DIR]");
 const SITE = args.site;
 const BASE = args.base ?? "/kb/";
 const SHOTS = args.screenshots ?? "test-output/screenshots";
-const CHROMIUM = process.env.CHROME_PATH ?? "/usr/bin/chromium";
 
 // The fixture's pages, by kind. The search page runs the site's real search script.
 const ENTRY = "openrouter/expired-key-user-not-found/";
@@ -304,26 +297,18 @@ async function screenshots(browser, origin) {
   console.log(`== screenshots in ${SHOTS}/`);
 }
 
-const profile = await mkdtemp(join(tmpdir(), "kbgen-chromium-"));
 const site = await serve(SITE, BASE);
-const browser = await puppeteer.launch({
-  executablePath: CHROMIUM,
-  headless: true,
-  args: [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", `--user-data-dir=${profile}`,
-  ],
-});
 try {
   await checkStructuredData();
-  const searchDom = await checkAccessibility(browser, site.origin);
-  await checkReader(browser, site.origin);
-  await screenshots(browser, site.origin);
+  const searchDom = await withChromium(async (browser) => {
+    const dom = await checkAccessibility(browser, site.origin);
+    await checkReader(browser, site.origin);
+    await screenshots(browser, site.origin);
+    return dom;
+  });
   await checkMarkup(searchDom);
 } finally {
-  await browser.close();
   await site.close();
-  await rm(profile, { recursive: true, force: true });
 }
 if (failures.length) {
   console.log(`\n${failures.length} problem(s); see FAIL lines above.`);

@@ -21,22 +21,14 @@
 // forms that are not the theme's, a refresh, or the theme's ids more often than the theme writes
 // them. A canary page checks first that the hooks and the DOM audit see a live vector at all.
 // Exit code 1 on any failure.
-import { mkdtemp, readdir, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readdir } from "node:fs/promises";
 import { join, relative, sep } from "node:path";
-import puppeteer from "puppeteer-core";
+import { siteArgs, withChromium } from "./chromium.mjs";
 import { serve } from "./server.mjs";
 
-const args = Object.fromEntries(
-  process.argv.slice(2).reduce((acc, a, i, all) => (a.startsWith("--") ? [...acc, [a.slice(2), all[i + 1]]] : acc), []),
-);
-if (!args.site) {
-  console.error("usage: node tests/browser/hostile.mjs --site DIR [--base /kb/]");
-  process.exit(2);
-}
+const args = siteArgs("node tests/browser/hostile.mjs --site DIR [--base /kb/]");
 const SITE = args.site;
 const BASE = args.base ?? "/kb/";
-const CHROMIUM = process.env.CHROME_PATH ?? "/usr/bin/chromium";
 const MAX_TABS = 200;
 const MAX_HOVERS = 400;
 
@@ -315,41 +307,32 @@ async function canary(browser, origin) {
   return true;
 }
 
-const profile = await mkdtemp(join(tmpdir(), "kbgen-chromium-"));
 const site = await serve(SITE, BASE);
-const browser = await puppeteer.launch({
-  executablePath: CHROMIUM,
-  headless: true,
-  args: [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", `--user-data-dir=${profile}`,
-  ],
-});
 let canaryOk = false;
 try {
-  canaryOk = await canary(browser, site.origin);
-  const pages = await htmlPages(SITE);
-  console.log(`== every page (${pages.length}), with the reader's moves`);
-  for (const rel of pages) {
-    const path = rel === "index.html" ? "" : rel.endsWith("/index.html") ? rel.slice(0, -"index.html".length) : rel;
-    await check(browser, site.origin, site.origin + BASE + path, rel, { searchPage: rel === "search/index.html" });
-  }
-  console.log("== the 404 page as a static host serves it");
-  await check(browser, site.origin, site.origin + BASE + "no-such-page/", "404 (served)", { status: 404 });
-  console.log("== the search page with hostile queries");
-  for (const q of SEARCH_QUERIES) {
-    await check(browser, site.origin, `${site.origin}${BASE}search/?q=${encodeURIComponent(q)}`, `search ${JSON.stringify(q)}`, {
-      searchPage: true,
-      act: async (page) => {
-        await page.waitForFunction(() => document.getElementById("search-status")?.textContent.trim(), { timeout: 10000 }).catch(() => {});
-        return moves(page);
-      },
-    });
-  }
+  await withChromium(async (browser) => {
+    canaryOk = await canary(browser, site.origin);
+    const pages = await htmlPages(SITE);
+    console.log(`== every page (${pages.length}), with the reader's moves`);
+    for (const rel of pages) {
+      const path = rel === "index.html" ? "" : rel.endsWith("/index.html") ? rel.slice(0, -"index.html".length) : rel;
+      await check(browser, site.origin, site.origin + BASE + path, rel, { searchPage: rel === "search/index.html" });
+    }
+    console.log("== the 404 page as a static host serves it");
+    await check(browser, site.origin, site.origin + BASE + "no-such-page/", "404 (served)", { status: 404 });
+    console.log("== the search page with hostile queries");
+    for (const q of SEARCH_QUERIES) {
+      await check(browser, site.origin, `${site.origin}${BASE}search/?q=${encodeURIComponent(q)}`, `search ${JSON.stringify(q)}`, {
+        searchPage: true,
+        act: async (page) => {
+          await page.waitForFunction(() => document.getElementById("search-status")?.textContent.trim(), { timeout: 10000 }).catch(() => {});
+          return moves(page);
+        },
+      });
+    }
+  });
 } finally {
-  await browser.close();
   await site.close();
-  await rm(profile, { recursive: true, force: true });
 }
 if (!canaryOk || failures.length) {
   console.log(`\n${failures.length} problem(s)${canaryOk ? "" : ", and the canary went unseen"}; see FAIL lines above.`);
