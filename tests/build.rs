@@ -540,3 +540,28 @@ fn bodies_left_in_their_files_are_link_checked_the_same() {
     assert!(held.contains("missing-package"), "{held}");
     assert_eq!(report(Some(0)), held);
 }
+
+#[test]
+fn drafts_built_with_drafts_say_so_ask_not_to_be_indexed_and_stay_out_of_the_sitemap() {
+    let site = crate::common::TempSite::new();
+    site.write(
+        "content/git/unfinished.md",
+        &crate::common::MIN_ENTRY
+            .replace("An error", "An unfinished error")
+            .replace("updated:", "draft: true\nupdated:"),
+    );
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    build_ok(site.root(), &out, &["--drafts"]);
+    let read = |rel: &str| std::fs::read_to_string(out.join(rel)).unwrap();
+    let draft = read("git/unfinished/index.html");
+    assert!(
+        draft.contains(r#"<meta name="robots" content="noindex">"#),
+        "{draft}"
+    );
+    assert!(draft.contains("Draft:"), "{draft}");
+    let published = read("git/an-error/index.html");
+    assert!(!published.contains("noindex") && !published.contains("Draft:"));
+    let sitemap = read("sitemap.xml");
+    assert!(sitemap.contains("/git/an-error/") && !sitemap.contains("/git/unfinished/"));
+}

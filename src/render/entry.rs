@@ -37,6 +37,8 @@ pub struct EntryVars<'a> {
     /// Cards (see [`Card`]) already made into Tera values, which pages share.
     pub platform_entries: Vec<tera::Value>,
     pub tags: &'a [String],
+    /// `draft: true`: the page is built only with `--drafts`, and asks not to be indexed.
+    pub draft: bool,
     pub updated: String,
     pub updated_human: String,
     pub edit_url: Option<String>,
@@ -125,6 +127,7 @@ pub fn entry_vars<'a>(
         related,
         platform_entries,
         tags: &e.tags,
+        draft: e.draft,
         updated: e.updated.to_string(),
         updated_human: human_date(e.updated),
         edit_url: edit_url(site, e),

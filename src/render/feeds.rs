@@ -31,7 +31,8 @@ pub fn sitemap(site: &Site, pages: &[(String, Option<String>)]) -> String {
     for (path, lastmod) in pages {
         url(path, lastmod.as_deref());
     }
-    for e in &site.entries {
+    // A draft's page asks not to be indexed, so the sitemap does not offer it.
+    for e in site.entries.iter().filter(|e| !e.draft) {
         url(&format!("{}/", e.id), Some(&e.updated.to_string()));
     }
     out.push_str("</urlset>\n");
