@@ -565,3 +565,46 @@ fn drafts_built_with_drafts_say_so_ask_not_to_be_indexed_and_stay_out_of_the_sit
     let sitemap = read("sitemap.xml");
     assert!(sitemap.contains("/git/an-error/") && !sitemap.contains("/git/unfinished/"));
 }
+
+#[test]
+fn root_relative_images_and_links_work_under_a_base_path_and_missing_ones_are_reported() {
+    let site = crate::common::TempSite::new();
+    site.write(
+        "kbgen.yaml",
+        &crate::common::MIN_CONFIG.replace("https://example.com/", "https://example.com/kb/"),
+    );
+    site.write(
+        "content/git/with-image.md",
+        &crate::common::MIN_ENTRY.replace(
+            "Body.",
+            "Body.\n\n![The flow](/img/flow.png)\n\nSee [the other error](/git/an-error/).",
+        ),
+    );
+    site.write_bytes("static/img/flow.png", b"\x89PNG\r\n\x1a\n");
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    build_ok(site.root(), &out, &[]);
+    let page = std::fs::read_to_string(out.join("git/with-image/index.html")).unwrap();
+    assert!(page.contains(r#"src="/kb/img/flow.png""#), "{page}");
+    assert!(page.contains(r#"href="/kb/git/an-error/""#), "{page}");
+    assert!(out.join("img/flow.png").is_file());
+
+    // Without the file, and with a link to a page that does not exist: errors at their lines.
+    site.remove("static/img/flow.png");
+    site.write(
+        "content/git/with-image.md",
+        &crate::common::MIN_ENTRY.replace(
+            "Body.",
+            "Body.\n\n![The flow](/img/flow.png)\n\nSee [nothing](/git/no-such-error/).",
+        ),
+    );
+    let checked = site.check(&[]);
+    let said = text(&checked);
+    assert_eq!(checked.status.code(), Some(1), "{said}");
+    assert!(
+        said.contains("image `/img/flow.png` points at `/kb/img/flow.png`"),
+        "{said}"
+    );
+    assert!(said.contains("content/git/with-image.md:11:1"), "{said}");
+    assert!(said.contains("/git/no-such-error/"), "{said}");
+}

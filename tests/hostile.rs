@@ -399,7 +399,7 @@ fn plain_text_fields_are_shown_exactly_as_written() {
 fn drafts_are_left_out_unless_asked_for() {
     let (_tmp, out, log) = build(&[]);
     assert!(log.contains("Built 5 entries"), "{log}");
-    assert!(!out.join(DRAFT.0).exists());
+    assert!(!out.join(DRAFT.0).join("index.html").exists());
     for (id, _, _) in ENTRIES {
         assert!(
             out.join(id).join("index.html").is_file(),

@@ -35,6 +35,8 @@ pub enum Target {
     Category(String),
     /// A path under the site that no page or file has.
     NoPage(String),
+    /// An image path that no file of the site has.
+    NoFile(String),
 }
 
 /// A link found in an entry, resolved.
@@ -154,6 +156,13 @@ fn problem(site: &Site, known: &Known<'_>, f: &Found<'_>) -> Option<(&'static st
                 ),
             )
         }),
+        Target::NoFile(path) => Some((
+            "broken-link",
+            format!(
+                "image `{}` points at `{}{path}`, but the site has no file there (images a site serves itself live in static/: static/{path})",
+                f.dest, site.config.base_path
+            ),
+        )),
         Target::NoPage(path) => Some((
             "broken-link",
             format!(
@@ -232,8 +241,14 @@ fn links_of<'a>(site: &'a Site, e: &'a Entry) -> Vec<Found<'a>> {
         site.body(e).unwrap_or_default()
     };
     for field in prose::markdown_fields_with(e, &body) {
-        for (dest, offset) in link_dests(field.text) {
-            if let Some(target) = resolve(site, e, &dest) {
+        let images = image_dests(field.text)
+            .into_iter()
+            .map(|(dest, offset)| (resolve_image(site, e, &dest), dest, offset));
+        let links = link_dests(field.text)
+            .into_iter()
+            .map(|(dest, offset)| (resolve(site, e, &dest), dest, offset));
+        for (target, dest, offset) in links.chain(images) {
+            if let Some(target) = target {
                 out.push(Found {
                     entry: e,
                     field: field.name.clone(),
@@ -253,6 +268,34 @@ pub fn link_dests(md: &str) -> Vec<(String, usize)> {
         return Vec::new();
     }
     parsed_link_dests(md)
+}
+
+/// The sources of the Markdown images in `md`, with source offsets.
+pub fn image_dests(md: &str) -> Vec<(String, usize)> {
+    if !md.contains("![") {
+        return Vec::new();
+    }
+    Parser::new_ext(md, markdown::options())
+        .into_offset_iter()
+        .filter_map(|(event, range)| match event {
+            Event::Start(Tag::Image { dest_url, .. }) => {
+                Some((dest_url.into_string(), range.start))
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+/// An image of entry `e` that should be a file of the site and is not; None for an image
+/// elsewhere, or one that `static/` or the theme has.
+fn resolve_image(site: &Site, e: &Entry, dest: &str) -> Option<Target> {
+    let path = dest.trim().split(['#', '?']).next().unwrap_or("");
+    let joined = site_segments(site, e, path)?.join("/");
+    let theme = crate::render::assets::BUILTIN
+        .iter()
+        .any(|(p, _)| *p == joined);
+    let file = site.root.join("static").join(&joined);
+    (!theme && !file.is_file()).then_some(Target::NoFile(joined))
 }
 
 /// [`link_dests`] without its shortcut: what the Markdown parser finds.
@@ -289,20 +332,32 @@ pub fn resolve(site: &Site, e: &Entry, dest: &str) -> Option<Target> {
         None => (dest, None),
     };
     let path = path.split('?').next().unwrap_or("");
-    let segments: Vec<String> = if let Some(rest) = under_base_url(path, &cfg.base_url) {
-        absolute_segments(rest)?
+    let segments = site_segments(site, e, path)?;
+    classify(site, segments, path.ends_with('/'), anchor)
+}
+
+/// The site path `path` (a link or image of entry `e`) leads to, as segments; None when it
+/// leads outside the site. A root-relative path without the base path is a path of the
+/// site: the renderer gives it the base path.
+fn site_segments(site: &Site, e: &Entry, path: &str) -> Option<Vec<String>> {
+    let cfg = &site.config;
+    if let Some(rest) = under_base_url(path, &cfg.base_url) {
+        absolute_segments(rest)
     } else if let Some(rest) = path.strip_prefix('/') {
         if path.starts_with("//") {
             return None;
         }
         let base = cfg.base_path.trim_start_matches('/');
-        absolute_segments(rest.strip_prefix(base)?)?
+        // `/kb` without the final slash is the home page of a site under `/kb/`.
+        if format!("{rest}/") == base {
+            return Some(Vec::new());
+        }
+        absolute_segments(rest.strip_prefix(base).unwrap_or(rest))
     } else if has_scheme(path) || path.is_empty() {
-        return None;
+        None
     } else {
-        relative_segments(&[&e.platform, &e.slug], path)?
-    };
-    classify(site, segments, path.ends_with('/'), anchor)
+        relative_segments(&[&e.platform, &e.slug], path)
+    }
 }
 
 /// The part of `url` after `base_url`, accepting http for https and the reverse.

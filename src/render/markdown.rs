@@ -191,9 +191,11 @@ fn prepare(
                     needs_sanitizer = true;
                 }
                 record_links.extend(point_at_record_page(dest_url, ctx));
+                under_base_path(dest_url, ctx.base_path);
             }
-            Event::Start(Tag::Image { dest_url, .. }) if !is_safe_url(dest_url) => {
-                needs_sanitizer = true
+            Event::Start(Tag::Image { dest_url, .. }) => {
+                needs_sanitizer |= !is_safe_url(dest_url);
+                under_base_path(dest_url, ctx.base_path);
             }
             // A footnote's label becomes an element id: one the theme uses is renamed.
             Event::FootnoteReference(label) | Event::Start(Tag::FootnoteDefinition(label))
@@ -213,6 +215,19 @@ fn prepare(
         headings,
         record_links,
     }
+}
+
+/// A root-relative URL (`/img/x.png`) of a site served under a path (`/kb/`) is a path of
+/// the site: it gets the base path, unless it carries it already. Every link of the output
+/// respects the base path, so a site can move under another path without edits.
+fn under_base_path(dest_url: &mut CowStr<'_>, base_path: &str) {
+    if base_path == "/" || !dest_url.starts_with('/') || dest_url.starts_with("//") {
+        return;
+    }
+    if dest_url.starts_with(base_path) || format!("{dest_url}/") == base_path {
+        return;
+    }
+    *dest_url = CowStr::from(format!("{base_path}{}", &dest_url[1..]));
 }
 
 /// Rewrites a link to a record file to the URL of the record's page, and returns the link.

@@ -282,3 +282,29 @@ fn url_safety() {
             && !is_safe_url("data:text/html,x")
     );
 }
+
+#[test]
+fn root_relative_links_and_images_get_the_base_path() {
+    let md = "![d](/img/d.png) [a](/git/x/) [b](/kb/git/y/) [c](//cdn.example/z) [e](/kb) [f](https://e.com/q)";
+    let html = render(md, CTX).html;
+    for want in [
+        r#"src="/kb/img/d.png""#,
+        r#"href="/kb/git/x/""#,
+        r#"href="/kb/git/y/""#,
+        r#"href="//cdn.example/z""#,
+        r#"href="/kb""#,
+        r#"href="https://e.com/q""#,
+    ] {
+        assert!(html.contains(want), "{want} in {html}");
+    }
+    // A site at the root of its host keeps them as written.
+    let root = LinkContext {
+        platform: "git",
+        base_path: "/",
+    };
+    let html = render(md, root).html;
+    assert!(
+        html.contains(r#"src="/img/d.png""#) && html.contains(r#"href="/git/x/""#),
+        "{html}"
+    );
+}
