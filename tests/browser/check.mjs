@@ -43,7 +43,7 @@ const PAGES = [
   { name: "entry", path: ENTRY },
   { name: "entry (yaml record)", path: "openrouter/no-auth-credentials/" },
   { name: "entry (minimal)", path: "git/not-a-repository/" },
-  { name: "entry (hostile text)", path: "docker/template-looking/" },
+  { name: "entry (hostile text)", path: "docker/template-looking/", images: 1 },
   { name: "search with results", path: `search/?q=${encodeURIComponent(SEARCH_QUERY)}`, results: true },
   { name: "404", path: "no-such-page/", status: 404 },
 ];
@@ -197,6 +197,14 @@ async function checkReader(browser, origin) {
       lang: document.documentElement.lang,
     }));
     if (facts.h1 !== 1) fail(`${p.name}: ${facts.h1} h1 elements`);
+    // The site's own images load: root-relative sources written without the base path get it.
+    const images = (
+      await page.evaluate(() =>
+        [...document.images].map((i) => ({ src: i.getAttribute("src"), loaded: i.complete && i.naturalWidth > 0 })),
+      )
+    ).filter((img) => img.src?.startsWith(BASE));
+    for (const img of images) if (!img.loaded) fail(`${p.name}: image ${img.src} does not load`);
+    if (p.images && images.length < p.images) fail(`${p.name}: ${images.length} images, expected ${p.images}`);
     if (facts.main !== 1 || facts.banner !== 1 || facts.footer !== 1) fail(`${p.name}: landmarks ${JSON.stringify(facts)}`);
     if (!facts.lang) fail(`${p.name}: no lang`);
     await page.keyboard.press("Tab");
