@@ -608,3 +608,57 @@ fn root_relative_images_and_links_work_under_a_base_path_and_missing_ones_are_re
     assert!(said.contains("content/git/with-image.md:11:1"), "{said}");
     assert!(said.contains("/git/no-such-error/"), "{said}");
 }
+
+#[test]
+fn a_renamed_entry_keeps_its_old_address_through_an_alias() {
+    let site = crate::common::TempSite::new();
+    site.write(
+        "content/git/renamed.md",
+        &crate::common::MIN_ENTRY
+            .replace("An error", "A renamed error")
+            .replace("updated:", "aliases: [git/old-name, /old/place/]\nupdated:"),
+    );
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    build_ok(site.root(), &out, &[]);
+    for old in ["git/old-name", "old/place"] {
+        let page = std::fs::read_to_string(out.join(old).join("index.html")).unwrap();
+        for want in [
+            r#"<link rel="canonical" href="https://example.com/git/renamed/">"#,
+            r#"<meta name="robots" content="noindex">"#,
+            r#"<meta http-equiv="refresh" content="0; url=/git/renamed/">"#,
+            r#"<a href="/git/renamed/">A renamed error</a>"#,
+        ] {
+            assert!(page.contains(want), "{old}: {want} in {page}");
+        }
+    }
+    let sitemap = std::fs::read_to_string(out.join("sitemap.xml")).unwrap();
+    assert!(
+        !sitemap.contains("old-name") && !sitemap.contains("old/place"),
+        "{sitemap}"
+    );
+    let api = std::fs::read_to_string(out.join("api/entries.json")).unwrap();
+    assert!(api.contains(r#""aliases": ["#), "{api}");
+
+    // An alias may not take a live page, another alias or kbgen's own paths.
+    site.write(
+        "content/git/other.md",
+        &crate::common::MIN_ENTRY
+            .replace("something failed", "something else failed")
+            .replace(
+                "updated:",
+                "aliases: [git/an-error, git/old-name, search, git/other]\nupdated:",
+            ),
+    );
+    let checked = site.check(&[]);
+    let said = text(&checked);
+    assert_eq!(checked.status.code(), Some(1), "{said}");
+    for why in [
+        "alias `git/an-error` is the id of the entry `git/an-error`",
+        "alias `git/old-name` is also an alias of `git/other`",
+        "alias `search` would take /search/",
+        "alias `git/other` is the entry's own id",
+    ] {
+        assert!(said.contains(why), "{why} in {said}");
+    }
+}

@@ -40,6 +40,7 @@ const RULES: &[&str] = &[
     "bad-tag",
     "bad-url",
     "bad-related",
+    "bad-alias",
     "duplicate-id",
     "unknown-category",
     "dangling-related",

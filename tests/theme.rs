@@ -42,7 +42,15 @@ fn unescape(s: &str) -> String {
 #[test]
 fn every_page_has_its_metadata_and_landmarks() {
     let (_tmp, out) = build_fixture();
-    let pages = html_pages(&out);
+    let (redirects, pages): (Vec<_>, Vec<_>) = html_pages(&out)
+        .into_iter()
+        .partition(|(rel, _)| rel == "git/not-a-repo/index.html");
+    // An alias's page only sends the reader on: a document of its own, without the chrome.
+    let [(_, redirect)] = redirects.as_slice() else {
+        panic!("the fixture's alias has its page");
+    };
+    assert!(redirect.starts_with("<!DOCTYPE html>\n<html lang=\"en\">"));
+    assert!(redirect.contains("<link rel=\"canonical\""));
     assert_eq!(pages.len(), 12);
     for (rel, page) in &pages {
         assert_eq!(page.matches("<h1").count(), 1, "one h1 in {rel}");

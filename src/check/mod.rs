@@ -22,6 +22,7 @@ use crate::load::Site;
 pub fn errors(site: &Site, report: &mut Report) {
     crate::check::links::check(site, report);
     reserved_paths(site, report);
+    aliases(site, report);
     let all_ids: HashSet<&str> = site
         .entries
         .iter()
@@ -135,6 +136,44 @@ fn reserved_paths(site: &Site, report: &mut Report) {
                     "kbgen writes /{rel} itself; a static file may replace the theme's assets (assets/, favicon.svg) and robots.txt, but no page or data file"
                 ),
             ));
+        }
+    }
+}
+
+/// Each alias becomes a redirect page at its path, so it may take no path that a page, another
+/// alias or kbgen itself has.
+fn aliases(site: &Site, report: &mut Report) {
+    let mut taken: std::collections::HashMap<&str, &str> = std::collections::HashMap::new();
+    for e in &site.entries {
+        for (i, alias) in e.aliases.iter().enumerate() {
+            let top = alias.split('/').next().unwrap_or("");
+            let problem = if *alias == e.id {
+                Some("is the entry's own id".to_owned())
+            } else if site.entry(alias).is_some()
+                || site.drafts_left_out.contains(alias)
+                || site.unparsed.contains(alias)
+            {
+                Some(format!(
+                    "is the id of the entry `{alias}`, whose page is there"
+                ))
+            } else if site.platforms.contains_key(alias.as_str()) || RESERVED_FOLDERS.contains(&top)
+            {
+                Some(format!(
+                    "would take /{alias}/, where kbgen writes its own page"
+                ))
+            } else {
+                taken
+                    .insert(alias, &e.id)
+                    .map(|other| format!("is also an alias of `{other}`"))
+            };
+            if let Some(why) = problem {
+                let field = format!("aliases[{i}]");
+                report.push(
+                    Diagnostic::error(&e.file, "bad-alias", format!("alias `{alias}` {why}"))
+                        .at_opt(e.pos(&field))
+                        .field(field),
+                );
+            }
         }
     }
 }

@@ -65,6 +65,13 @@ pub struct RawEntry {
     /// Questions readers ask.
     #[serde(default)]
     pub faq: Option<Vec<Spanned<RawFaq>>>,
+    /// Earlier ids (`platform/old-slug`) or site paths of this entry: each gets a page that
+    /// redirects here, so links to the old address keep working.
+    #[serde(default)]
+    #[schemars(inner(regex(
+        pattern = r"^/?[a-z0-9]+(-[a-z0-9]+)*(/[a-z0-9]+(-[a-z0-9]+)*)*/?$"
+    )))]
+    pub aliases: Option<Vec<Spanned<String>>>,
     /// Ids (`platform/slug`) of related entries.
     #[serde(default)]
     #[schemars(inner(regex(pattern = r"^[a-z0-9]+(-[a-z0-9]+)*/[a-z0-9]+(-[a-z0-9]+)*$")))]

@@ -65,6 +65,7 @@ pub fn resolve(raw: RawEntry, r: Resolve<'_>) -> Result<Entry, Vec<Diagnostic>> 
     let sources = f.sources(raw.sources.as_deref().unwrap_or_default());
     let faq = f.faq(raw.faq.as_deref().unwrap_or_default());
     let related = f.related(raw.related.as_deref().unwrap_or_default());
+    let aliases = f.aliases(raw.aliases.as_deref().unwrap_or_default());
     let (body, body_line) = f.body(&r, body_field, yaml_body);
     if !f.diags.is_empty() {
         return Err(f.diags);
@@ -89,6 +90,7 @@ pub fn resolve(raw: RawEntry, r: Resolve<'_>) -> Result<Entry, Vec<Diagnostic>> 
         evidence,
         faq,
         related,
+        aliases,
         draft: raw.draft.unwrap_or(false),
         body,
         body_line,
@@ -285,6 +287,25 @@ impl Fields<'_> {
         related
     }
 
+    /// Earlier ids or site paths, as paths without slashes at either end.
+    fn aliases(&mut self, raw: &[Spanned<String>]) -> Vec<String> {
+        let mut aliases = Vec::new();
+        for (i, a) in raw.iter().enumerate() {
+            self.positions.insert_item("aliases", i, None, a.pos());
+            let path = a.value.trim().trim_matches('/');
+            if !path.is_empty() && path.split('/').all(is_slug) {
+                aliases.push(path.to_owned());
+            } else {
+                let msg = format!(
+                    "alias `{}` is not an id or a site path; write an earlier id like `platform/old-slug`",
+                    a.value.trim()
+                );
+                self.err("bad-alias", format!("aliases[{i}]"), a.pos(), msg);
+            }
+        }
+        aliases
+    }
+
     /// The body and the line it starts on: after the front matter of a `.md` record
     /// (where a `body` field is an error), or the `body` field of a `.yaml` one.
     fn body(
@@ -346,6 +367,7 @@ fn text_fields(raw: &RawEntry) -> Vec<(String, &str, (u32, u32))> {
         ("steps", &raw.steps),
         ("prevention", &raw.prevention),
         ("related", &raw.related),
+        ("aliases", &raw.aliases),
     ] {
         for (i, v) in list.iter().flatten().enumerate() {
             out.push(one(format!("{name}[{i}]"), v));

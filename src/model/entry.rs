@@ -44,6 +44,8 @@ pub struct Entry {
     pub evidence: Option<String>,
     pub faq: Vec<Faq>,
     pub related: Vec<String>,
+    /// Earlier site paths of the entry, without slashes at either end (`git/old-slug`).
+    pub aliases: Vec<String>,
     pub draft: bool,
     /// Markdown; empty when it is left in its file (see [`BodySpan`]): read it with
     /// [`Site::body`](crate::Site::body).

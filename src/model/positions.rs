@@ -9,7 +9,8 @@
 use std::collections::BTreeMap;
 
 /// The fields a position can be recorded for, in the order of their keys.
-const FIELDS: [&str; 16] = [
+const FIELDS: [&str; 17] = [
+    "aliases",
     "body",
     "causes",
     "checks",

@@ -147,6 +147,9 @@ struct ApiEntry<'a> {
     signatures: &'a [String],
     updated: String,
     tags: &'a [String],
+    /// Earlier ids and paths, which redirect to the entry; left out when there are none.
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    aliases: &'a [String],
 }
 
 /// A JSON array: every entry's id, url, title, summary, platform, category,
@@ -171,6 +174,7 @@ pub fn write_api_entries(site: &Site, w: &mut dyn std::io::Write) -> std::io::Re
                     signatures: &e.signatures,
                     updated: e.updated.to_string(),
                     tags: &e.tags,
+                    aliases: &e.aliases,
                 }
             }))
         }

@@ -54,6 +54,10 @@ pub const BUILTIN_TEMPLATES: &[(&str, &str)] = &[
     ),
     ("404.html", include_str!("../../theme/templates/404.html")),
     (
+        "redirect.html",
+        include_str!("../../theme/templates/redirect.html"),
+    ),
+    (
         "partials/entry-list.html",
         include_str!("../../theme/templates/partials/entry-list.html"),
     ),

@@ -127,7 +127,30 @@ impl Pages<'_> {
                 let mut ctx = super::page_context("entry", &e.title, &e.summary, &path, site);
                 ctx.insert("entry", &vars);
                 self.report(self.page("entry.html", &ctx, &format!("{}/index.html", e.id)));
+                self.redirects(e, &path);
             });
+    }
+
+    /// A page at each alias of `e` that sends the reader to its page at `path`.
+    fn redirects(&self, e: &crate::model::Entry, path: &str) {
+        #[derive(serde::Serialize)]
+        struct Target<'a> {
+            title: &'a str,
+            url: String,
+            permalink: String,
+        }
+        let site = self.site;
+        for alias in &e.aliases {
+            let target = Target {
+                title: &e.title,
+                url: site.config.link(path),
+                permalink: site.config.absolute(path),
+            };
+            let here = format!("{alias}/");
+            let mut ctx = super::page_context("redirect", &e.title, &e.summary, &here, site);
+            ctx.insert("target", &target);
+            self.report(self.page("redirect.html", &ctx, &format!("{alias}/index.html")));
+        }
     }
 
     /// `robots.txt`, the Atom feed and `api/entries.json`.

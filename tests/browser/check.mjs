@@ -125,8 +125,10 @@ async function checkStructuredData() {
       for (const p of checkJsonLd(doc, types)) fail(`JSON-LD in ${rel}: ${p}`);
       for (const node of doc["@graph"] ?? [doc]) seen.add(node["@type"]);
     }
-    if (rel.split("/").length === 3 && rel.endsWith("/index.html") && !rel.startsWith("categories/")) {
-      // An entry page: an article and its breadcrumbs, and the FAQ when the entry has one.
+    const redirect = html.includes('http-equiv="refresh"');
+    if (rel.split("/").length === 3 && rel.endsWith("/index.html") && !rel.startsWith("categories/") && !redirect) {
+      // An entry page (an alias's page only redirects): an article and its breadcrumbs, and
+      // the FAQ when the entry has one.
       const want = ["TechArticle", "BreadcrumbList", ...(html.includes('id="faq"') ? ["FAQPage"] : [])];
       for (const t of want) if (!seen.has(t)) fail(`JSON-LD in ${rel}: no ${t}`);
       const article = JSON.parse(blocks[0] ?? "{}")["@graph"]?.find((n) => n["@type"] === "TechArticle") ?? {};
