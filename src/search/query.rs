@@ -1,8 +1,10 @@
 //! Query plan and scoring: which index keys a query needs, and how their postings rank entries.
 //!
-//! `theme/static/assets/search.js` mirrors this file function for function. Every sum here is over
-//! integers; the few divisions and products run in the same order in both languages, and final
-//! scores are rounded to 1e-9, so the two rankings are identical.
+//! `theme/static/assets/search.js` mirrors this file step for step (its `score` is one function
+//! that runs the steps `score` here calls in turn: signature scores, keyword and title scores,
+//! keyword impacts, then the combination). Every sum here is over integers; the few divisions and
+//! products run in the same order in both languages, and final scores are rounded to 1e-9, so the
+//! two rankings are identical; the shared vectors hold them to it.
 
 use std::collections::{BTreeMap, HashSet};
 
@@ -145,7 +147,16 @@ where
     K: Fn(&str) -> Option<&'a [(u32, u32)]>,
     T: Fn(&str) -> Option<&'a TitleTerm>,
 {
-    // Signatures.
+    let best = signature_scores(plan, sig);
+    let words = word_scores(plan, kw, title, title_none);
+    combine(&best, &words)
+}
+
+/// Per entry, the score of its best-matching signature and that signature's index.
+fn signature_scores<'a, S>(plan: &Plan, sig: S) -> BTreeMap<u32, (f64, u32)>
+where
+    S: Fn(&str) -> Option<SigTerm<'a>>,
+{
     let mut total: u32 = 0;
     let mut accs: BTreeMap<u32, Acc> = BTreeMap::new();
     for k in plan.sig_keys.iter().chain(&plan.pair_keys) {
@@ -170,48 +181,79 @@ where
             *e = (s, k);
         }
     }
-    // Keywords, and titles.
-    let mut kscore: BTreeMap<u32, u32> = BTreeMap::new();
-    let mut tscore: BTreeMap<u32, u32> = BTreeMap::new();
-    let mut kmax: u32 = 0;
-    let mut ttotal: u32 = 0;
+    best
+}
+
+/// Keyword and title sums per entry, with the most each could reach.
+#[derive(Default)]
+struct WordScores {
+    kscore: BTreeMap<u32, u32>,
+    tscore: BTreeMap<u32, u32>,
+    /// Sum over the keyword keys of their highest impact.
+    kmax: u32,
+    /// Sum over the keyword keys of their title weight.
+    ttotal: u32,
+}
+
+/// The keyword and title scores of the plan's keyword keys.
+fn word_scores<'a, K, T>(plan: &Plan, kw: K, title: T, title_none: u32) -> WordScores
+where
+    K: Fn(&str) -> Option<&'a [(u32, u32)]>,
+    T: Fn(&str) -> Option<&'a TitleTerm>,
+{
+    let mut out = WordScores::default();
     for k in &plan.kw_keys {
-        let mut merged: BTreeMap<u32, u32> = BTreeMap::new();
-        if let Some(list) = kw(k) {
-            for &(doc, imp) in list {
-                merged.insert(doc, imp);
-            }
-        }
-        if plan
-            .prefix
-            .as_deref()
-            .is_some_and(|p| p.strip_suffix('*') == Some(k.as_str()))
-            && let Some(list) = kw(plan.prefix.as_deref().unwrap_or_default())
-        {
-            for &(doc, imp) in list {
-                let e = merged.entry(doc).or_default();
-                *e = (*e).max(imp);
-            }
-        }
+        let merged = keyword_impacts(plan, k, &kw);
         let m = merged.values().copied().max().unwrap_or(0);
-        kmax += m;
+        out.kmax += m;
         for (doc, imp) in merged {
-            *kscore.entry(doc).or_default() += imp;
+            *out.kscore.entry(doc).or_default() += imp;
         }
         match title(k) {
             Some(t) => {
-                ttotal += t.w;
+                out.ttotal += t.w;
                 for &doc in &t.docs {
-                    *tscore.entry(doc).or_default() += t.w;
+                    *out.tscore.entry(doc).or_default() += t.w;
                 }
             }
-            None => ttotal += title_none,
+            None => out.ttotal += title_none,
         }
     }
+    out
+}
+
+/// The impact of keyword `k` per entry; when `k` is the plan's prefix, an entry takes the
+/// higher of its impacts for `k` and for `k*`.
+fn keyword_impacts<'a, K>(plan: &Plan, k: &str, kw: &K) -> BTreeMap<u32, u32>
+where
+    K: Fn(&str) -> Option<&'a [(u32, u32)]>,
+{
+    let mut merged: BTreeMap<u32, u32> = BTreeMap::new();
+    if let Some(list) = kw(k) {
+        for &(doc, imp) in list {
+            merged.insert(doc, imp);
+        }
+    }
+    if plan
+        .prefix
+        .as_deref()
+        .is_some_and(|p| p.strip_suffix('*') == Some(k))
+        && let Some(list) = kw(plan.prefix.as_deref().unwrap_or_default())
+    {
+        for &(doc, imp) in list {
+            let e = merged.entry(doc).or_default();
+            *e = (*e).max(imp);
+        }
+    }
+    merged
+}
+
+/// Every entry with a score above zero, best first (ties by entry).
+fn combine(best: &BTreeMap<u32, (f64, u32)>, words: &WordScores) -> Vec<Ranked> {
     let mut docs: Vec<u32> = best
         .keys()
-        .chain(kscore.keys())
-        .chain(tscore.keys())
+        .chain(words.kscore.keys())
+        .chain(words.tscore.keys())
         .copied()
         .collect();
     docs.sort_unstable();
@@ -223,12 +265,12 @@ where
                 Some(&(s, k)) => (s, Some(k)),
                 None => (0.0, None),
             };
-            let kn = match kscore.get(&doc) {
-                Some(&k) if kmax > 0 => f64::from(k) / f64::from(kmax),
+            let kn = match words.kscore.get(&doc) {
+                Some(&k) if words.kmax > 0 => f64::from(k) / f64::from(words.kmax),
                 _ => 0.0,
             };
-            let tn = match tscore.get(&doc) {
-                Some(&t) if ttotal > 0 => f64::from(t) / f64::from(ttotal),
+            let tn = match words.tscore.get(&doc) {
+                Some(&t) if words.ttotal > 0 => f64::from(t) / f64::from(words.ttotal),
                 _ => 0.0,
             };
             let score = ((s + LAMBDA * kn + MU * tn) * 1e9).round() / 1e9;
