@@ -12,7 +12,7 @@
 //!   `autofocus`, `http-equiv`; `style` that loads or computes anything (and, inside
 //!   rendered content, any `style` but `text-align`); forms other than the theme's
 //!   search forms; form controls, `name`, `tabindex` and friends inside rendered content;
-//!   and the theme's ids ([`RESERVED_IDS`]) inside rendered content, or more often than
+//!   and the theme's ids ([`reserved_id`]) inside rendered content, or more often than
 //!   the theme itself writes them.
 //! - JSON: it parses; no raw `<script`, `</script` or `<!--` (a JSON file is one
 //!   `innerHTML` or sniffing mistake away from HTML); no URL-valued key with a bad scheme;
@@ -40,33 +40,13 @@
 use std::collections::HashMap;
 use std::fmt::Write as _;
 
-/// Ids the theme's templates and scripts own. Rendered content never takes one, and a
-/// page holds each at most as often as the theme writes it: once, or for the search
-/// page's ids, once on the search page and never elsewhere ([`max_count`]).
-pub const RESERVED_IDS: &[&str] = &[
-    "main",
-    "signatures",
-    "quick-fix",
-    "quick-fix-heading",
-    "causes",
-    "fixes",
-    "checks",
-    "steps",
-    "prevention",
-    "sources",
-    "evidence",
-    "faq",
-    "related",
-    "toc",
-    "toc-heading",
-    "updated",
-    "more-errors",
-    "search",
-    "search-results",
-    "search-input",
-    "search-status",
-    "site-search",
-];
+/// Ids the theme's templates and scripts own, from the one table of them
+/// (`kbgen::model::sections`). Rendered content never takes one, and a page holds each at
+/// most as often as the theme writes it: once, or for the search page's ids, once on the
+/// search page and never elsewhere ([`max_count`]).
+fn reserved_id(value: &str) -> Option<&'static str> {
+    kbgen::model::sections::reserved_ids().find(|&r| r == value)
+}
 
 /// The ids the theme's search script looks up, which only the search page has.
 const SEARCH_PAGE_IDS: &[&str] = &["search-results", "search-input", "search-status"];
@@ -884,7 +864,7 @@ impl<'t, 'r, 'o> HtmlScan<'t, 'r, 'o> {
             }
             if name == "id" || name == "name" {
                 let value = decode_entities(a.value);
-                if let Some(&id) = RESERVED_IDS.iter().find(|&&r| r == value) {
+                if let Some(id) = reserved_id(&value) {
                     if content {
                         self.add(
                             tag.start,
